@@ -1,0 +1,109 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "edge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "edge", targets: ["edge"]),
+        .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
+        .library(name: "EdgeD1", targets: ["EdgeD1"]),
+        .library(name: "EdgeDurableObjects", targets: ["EdgeDurableObjects"]),
+        .library(name: "EdgeConfig", targets: ["EdgeConfig"]),
+        .library(name: "EdgeServer", targets: ["EdgeServer"]),
+        .library(name: "EdgeTesting", targets: ["EdgeTesting"]),
+        .library(name: "EdgeCLI", targets: ["EdgeCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+    ],
+    targets: [
+        // SQLite's C API, from the system library (libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // A thin, careful Swift layer over SQLite shared by D1 and Durable Object storage.
+        .target(
+            name: "EdgeSQLite",
+            dependencies: ["CSQLite"]),
+        // Workers API types: no I/O.
+        .target(
+            name: "EdgeRuntime",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "EdgeD1",
+            dependencies: ["EdgeRuntime", "EdgeSQLite"]),
+        .target(
+            name: "EdgeDurableObjects",
+            dependencies: [
+                "EdgeRuntime", "EdgeSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "EdgeConfig",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(
+            name: "EdgeServer",
+            dependencies: [
+                "EdgeRuntime", "EdgeConfig", "EdgeD1", "EdgeDurableObjects",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+            ]
+        ),
+        .target(
+            name: "EdgeTesting",
+            dependencies: [
+                "EdgeServer", "EdgeRuntime", "EdgeDurableObjects", "EdgeD1",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ]
+        ),
+        .target(
+            name: "EdgeCLI",
+            dependencies: [
+                "EdgeServer", "EdgeConfig", "EdgeD1", "EdgeDurableObjects",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "CounterFire",
+            dependencies: ["EdgeRuntime", "EdgeD1", "EdgeDurableObjects"]),
+        .executableTarget(name: "edge", dependencies: ["EdgeCLI", "CounterFire"]),
+
+        .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime"]),
+        .testTarget(name: "EdgeConfigTests", dependencies: ["EdgeConfig"]),
+        .testTarget(name: "EdgeD1Tests", dependencies: ["EdgeD1", "EdgeSQLite"]),
+        .testTarget(name: "EdgeDurableObjectsTests", dependencies: ["EdgeDurableObjects", "EdgeTesting"]),
+        .testTarget(name: "EdgeServerTests", dependencies: ["EdgeServer", "EdgeTesting"]),
+        .testTarget(name: "EdgeCLITests", dependencies: ["EdgeCLI"]),
+        .testTarget(name: "CounterFireTests", dependencies: ["CounterFire", "EdgeTesting"]),
+    ]
+)
+
+// Each library module keeps a short README.md beside its sources.
+for target in package.targets where target.type == .regular {
+    target.exclude = ["README.md"]
+}

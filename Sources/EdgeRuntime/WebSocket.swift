@@ -1,0 +1,227 @@
+import Foundation
+import Synchronization
+
+/// One end of a `WebSocketPair`, mirroring the Workers `WebSocket`.
+///
+/// A pair is two ends joined in memory: what one end sends, the other receives as events. A
+/// handler keeps the server end and returns the client end in a 101 ``Response``; the server
+/// bridges the client end to the network. Close follows compatibility date 2026-04-07
+/// (`web_socket_auto_reply_to_close`): an end that receives a Close replies at once, so its
+/// `readyState` is already `closed` when the close event is read.
+public final class WebSocket: Sendable {
+    /// `WebSocket.readyState`.
+    public enum ReadyState: Int, Sendable {
+        case connecting = 0, open = 1, closing = 2, closed = 3
+    }
+
+    struct State {
+        var readyState: ReadyState = .open
+        var accepted = false
+        var attachment: Data?
+        weak var peer: WebSocket?
+        var closeHandlers: [@Sendable () -> Void] = []
+    }
+
+    private let state = Mutex(State())
+    private let inbound: AsyncStream<WebSocketEvent>
+    private let inboundContinuation: AsyncStream<WebSocketEvent>.Continuation
+    private let inboundBytes = Atomic<Int>(0)
+    /// An identifier for logs and lookups.
+    public let id = UUID()
+
+    init() {
+        (inbound, inboundContinuation) = AsyncStream.makeStream(of: WebSocketEvent.self)
+    }
+
+    /// `ws.readyState`.
+    public var readyState: ReadyState { state.withLock { $0.readyState } }
+
+    /// `ws.accept()`: this end will handle its own events. Needed before `send`.
+    public func accept() {
+        state.withLock { $0.accepted = true }
+    }
+
+    /// Whether `accept()` (or the hibernation API's `acceptWebSocket`) was called.
+    public var isAccepted: Bool { state.withLock { $0.accepted } }
+
+    /// `ws.send(text)`.
+    public func send(_ text: String) throws { try send(.text(text)) }
+    /// `ws.send(bytes)`.
+    public func send(_ bytes: [UInt8]) throws { try send(.binary(bytes)) }
+
+    /// `ws.send(message)`. Throws workerd's texts when called before `accept()` or after `close()`.
+    public func send(_ message: WebSocketMessage) throws {
+        let peer: WebSocket? = try state.withLock { state in
+            guard state.accepted else { throw WebSocketError.notAccepted }
+            guard state.readyState == .open else { throw WebSocketError.sendAfterClose }
+            return state.peer
+        }
+        peer?.deliver(.message(message))
+    }
+
+    /// `ws.close(code, reason)`: starts the closing handshake. Calling it again does nothing.
+    public func close(code: UInt16 = WebSocketCloseCode.normal, reason: String = "") {
+        let peer: WebSocket? = state.withLock { state in
+            guard state.readyState == .open || state.readyState == .connecting else { return nil }
+            state.readyState = .closing
+            return state.peer
+        }
+        peer?.receiveClose(code: code, reason: reason, wasClean: true)
+    }
+
+    /// Ends this end at once without a handshake: the peer sees close 1006 (`wasClean: false`),
+    /// as a dropped connection looks.
+    public func abort(reason: String = "WebSocket disconnected without sending Close frame.") {
+        let (peer, handlers): (WebSocket?, [@Sendable () -> Void]) = state.withLock { state in
+            guard state.readyState != .closed else { return (nil, []) }
+            state.readyState = .closed
+            defer { state.closeHandlers = [] }
+            return (state.peer, state.closeHandlers)
+        }
+        inboundContinuation.finish()
+        handlers.forEach { $0() }
+        peer?.receiveClose(code: WebSocketCloseCode.abnormal, reason: reason, wasClean: false)
+    }
+
+    /// The other end of the pair, while it exists. The Durable Object host uses it to find the
+    /// server end of a socket returned in a 101 response.
+    public var peer: WebSocket? { state.withLock { $0.peer } }
+
+    /// Runs `handler` once this end is `closed`: its closing handshake finished or it was
+    /// aborted (at once if it already is). The Durable Object host uses it to learn that a plain
+    /// WebSocket no longer keeps its object alive.
+    public func onClose(_ handler: @escaping @Sendable () -> Void) {
+        let closed: Bool = state.withLock { state in
+            guard state.readyState != .closed else { return true }
+            state.closeHandlers.append(handler)
+            return false
+        }
+        if closed { handler() }
+    }
+
+    /// Events received by this end: messages, then one close or error. Read it once.
+    public var events: Events { Events(stream: inbound, counter: self) }
+
+    /// Bytes this end has sent that its peer has not read yet (`ws.bufferedAmount`).
+    public var bufferedAmount: Int { state.withLock { $0.peer }?.inboundBytes.load(ordering: .relaxed) ?? 0 }
+
+    // MARK: attachments (hibernation API)
+
+    /// The largest attachment, as workerd's `MAX_ATTACHMENT_SIZE`.
+    public static let maxAttachmentSize = 16_384
+
+    /// `ws.serializeAttachment(value)`: keeps a value with the connection, surviving hibernation.
+    public func serializeAttachment<T: Encodable>(_ value: T) throws {
+        let data = try JSONEncoder().encode(value)
+        guard data.count <= Self.maxAttachmentSize else { throw WebSocketError.attachmentTooLarge(data.count) }
+        state.withLock { $0.attachment = data }
+    }
+
+    /// `ws.deserializeAttachment()`: the value kept with the connection, or `nil`.
+    public func deserializeAttachment<T: Decodable>(as type: T.Type = T.self) -> T? {
+        guard let data = state.withLock({ $0.attachment }) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: data)
+    }
+
+    // MARK: pair internals
+
+    fileprivate func link(to peer: WebSocket) {
+        state.withLock { $0.peer = peer }
+    }
+
+    private func deliver(_ event: WebSocketEvent) {
+        if case .message(let message) = event {
+            inboundBytes.add(message.byteCount, ordering: .relaxed)
+        }
+        inboundContinuation.yield(event)
+    }
+
+    fileprivate func consumed(_ event: WebSocketEvent) {
+        if case .message(let message) = event {
+            inboundBytes.subtract(message.byteCount, ordering: .relaxed)
+        }
+    }
+
+    private func receiveClose(code: UInt16, reason: String, wasClean: Bool) {
+        let (reply, handlers): (WebSocket?, [@Sendable () -> Void]) = state.withLock { state in
+            let handlers = state.readyState == .closed ? [] : state.closeHandlers
+            state.closeHandlers = []
+            switch state.readyState {
+            case .closed:
+                return (nil, [])
+            case .closing:
+                state.readyState = .closed
+                return (nil, handlers)
+            case .open, .connecting:
+                state.readyState = .closed
+                return (wasClean ? state.peer : nil, handlers)
+            }
+        }
+        inboundContinuation.yield(.close(code: code, reason: reason, wasClean: wasClean))
+        inboundContinuation.finish()
+        handlers.forEach { $0() }
+        reply?.receiveClose(code: code, reason: reason, wasClean: true)
+    }
+
+    /// The events of one end, in order.
+    public struct Events: AsyncSequence, Sendable {
+        public typealias Element = WebSocketEvent
+        public typealias Failure = Never
+        let stream: AsyncStream<WebSocketEvent>
+        let counter: WebSocket
+
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(base: stream.makeAsyncIterator(), counter: counter)
+        }
+
+        /// Iterates events.
+        public struct Iterator: AsyncIteratorProtocol {
+            var base: AsyncStream<WebSocketEvent>.Iterator
+            let counter: WebSocket
+            public mutating func next() async -> WebSocketEvent? {
+                let event = await base.next()
+                if let event { counter.consumed(event) }
+                return event
+            }
+            public mutating func next(isolation actor: isolated (any Actor)?) async -> WebSocketEvent? {
+                let event = await base.next(isolation: actor)
+                if let event { counter.consumed(event) }
+                return event
+            }
+        }
+    }
+}
+
+/// `new WebSocketPair()`: two joined ends, `(client, server)`. Keep `server`, return `client` in
+/// `Response(webSocket:)`. The client end counts as accepted: the server bridge reads it.
+public func WebSocketPair() -> (client: WebSocket, server: WebSocket) {
+    let client = WebSocket()
+    let server = WebSocket()
+    client.link(to: server)
+    server.link(to: client)
+    client.accept()
+    return (client, server)
+}
+
+/// Errors of the WebSocket API, with workerd's texts.
+public struct WebSocketError: Error, Sendable, CustomStringConvertible {
+    private enum Kind: Sendable {
+        case notAccepted, sendAfterClose, attachmentTooLarge(Int)
+    }
+    private let kind: Kind
+
+    static let notAccepted = WebSocketError(kind: .notAccepted)
+    static let sendAfterClose = WebSocketError(kind: .sendAfterClose)
+    static func attachmentTooLarge(_ size: Int) -> WebSocketError { WebSocketError(kind: .attachmentTooLarge(size)) }
+
+    public var description: String {
+        switch kind {
+        case .notAccepted:
+            "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages."
+        case .sendAfterClose:
+            "Can't call WebSocket send() after close()."
+        case .attachmentTooLarge(let size):
+            "A WebSocket 'attachment' cannot be larger than 16384 bytes.'attachment' was \(size) bytes."
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+
+/// `crypto`, the Web Crypto API as Workers offers it: random values, UUIDs, digests, and
+/// Cloudflare's `crypto.subtle.timingSafeEqual`.
+public struct WorkersCrypto: Sendable {
+    /// `crypto.subtle`.
+    public let subtle = SubtleCrypto()
+
+    /// `crypto.randomUUID()`: a version 4 UUID, lowercased.
+    public func randomUUID() -> String { UUID().uuidString.lowercased() }
+
+    /// `crypto.getRandomValues(new Uint8Array(count))`, from the system's secure generator.
+    public func getRandomValues(count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+}
+
+/// `crypto.subtle`.
+public struct SubtleCrypto: Sendable {
+    /// Digest algorithms of `crypto.subtle.digest`.
+    public enum DigestAlgorithm: Sendable {
+        case sha256, sha384, sha512
+    }
+
+    /// `crypto.subtle.digest(algorithm, data)`.
+    public func digest(_ algorithm: DigestAlgorithm, _ data: some DataProtocol) -> [UInt8] {
+        switch algorithm {
+        case .sha256: Array(SHA256.hash(data: data))
+        case .sha384: Array(SHA384.hash(data: data))
+        case .sha512: Array(SHA512.hash(data: data))
+        }
+    }
+
+    /// `crypto.subtle.timingSafeEqual(a, b)`: compares in time that depends only on the length.
+    public func timingSafeEqual(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+
+    /// HMAC-SHA256 of `data` under `key` (`crypto.subtle.sign("HMAC", ...)`).
+    public func hmacSHA256(key: some DataProtocol, _ data: some DataProtocol) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: Array(key))))
+    }
+}
+
+/// `crypto`: the global Web Crypto object.
+public let crypto = WorkersCrypto()
+
+extension Array where Element == UInt8 {
+    /// Lowercase hex.
+    public var hexString: String { map { String(format: "%02x", $0) }.joined() }
+
+    /// URL-safe base64 without padding (RFC 4648 §5), as tokens use.
+    public var base64URLString: String {
+        Data(self).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

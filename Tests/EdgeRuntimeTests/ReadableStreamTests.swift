@@ -1,0 +1,98 @@
+import NIOCore
+import Testing
+
+@testable import EdgeRuntime
+
+@Suite struct ReadableStreamTests {
+    @Test func fixedBodyReadsOnceThenFailsAsUsed() async throws {
+        let body = ReadableStream("hello")
+        #expect(try await body.text() == "hello")
+        await #expect(throws: StreamError.alreadyUsed) { try await body.text() }
+    }
+
+    @Test func transformStreamDeliversChunksInOrder() async throws {
+        let stream = TransformStream()
+        Task {
+            for i in 0..<5 { try await stream.writable.write("chunk\(i);") }
+            stream.writable.close()
+        }
+        #expect(try await stream.readable.text() == "chunk0;chunk1;chunk2;chunk3;chunk4;")
+    }
+
+    @Test func writerWaitsAboveHighWaterMarkUntilReaderCatchesUp() async throws {
+        let stream = TransformStream(highWaterMark: 4, maxBufferedBytes: 100)
+        try stream.writable.enqueue(ByteBuffer(string: "12345"))
+        let wrote = ManagedFlag()
+        let writer = Task {
+            try await stream.writable.write(ByteBuffer(string: "x"))
+            wrote.set()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(!wrote.isSet)
+        var iterator = stream.readable.makeAsyncIterator()
+        _ = try await iterator.next()
+        try await writer.value
+        #expect(wrote.isSet)
+    }
+
+    @Test func enqueueFailsWhenTheReaderIsTooFarBehind() throws {
+        let stream = TransformStream(highWaterMark: 4, maxBufferedBytes: 8)
+        try stream.writable.enqueue(ByteBuffer(string: "12345678"))
+        #expect(throws: StreamError.bufferFull(limit: 8)) {
+            try stream.writable.enqueue(ByteBuffer(string: "9"))
+        }
+    }
+
+    @Test func cancelByReaderFailsWritesAndRunsHandlers() async throws {
+        let stream = TransformStream()
+        let reason = ManagedFlag()
+        stream.writable.onCancel { _ in reason.set() }
+        stream.readable.cancel(reason: "client went away")
+        #expect(reason.isSet)
+        #expect(stream.writable.isCanceled)
+        await #expect(throws: StreamError.canceled("client went away")) {
+            try await stream.writable.write("late")
+        }
+    }
+
+    @Test func collectStopsAtTheLimit() async throws {
+        let stream = TransformStream()
+        Task {
+            for _ in 0..<10 { try? await stream.writable.write(ByteBuffer(repeating: 1, count: 100)) }
+            stream.writable.close()
+        }
+        await #expect(throws: StreamError.tooLarge(limit: 500)) { try await stream.readable.collect(upTo: 500) }
+    }
+
+    @Test func terminationRunsWhenFullyRead() async throws {
+        let stream = TransformStream()
+        let ended = ManagedFlag()
+        stream.readable.onTermination { ended.set() }
+        try await stream.writable.write("a")
+        stream.writable.close()
+        #expect(!ended.isSet)
+        _ = try await stream.readable.text()
+        #expect(ended.isSet)
+    }
+
+    @Test func abortFailsTheReader() async throws {
+        struct Boom: Error {}
+        let stream = TransformStream()
+        stream.writable.abort(Boom())
+        await #expect(throws: Boom.self) { try await stream.readable.text() }
+    }
+}
+
+/// A thread-safe flag for tests.
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLockish()
+    private var value = false
+    func set() { lock.with { value = true } }
+    var isSet: Bool { lock.with { value } }
+}
+
+import Synchronization
+final class NSLockish: Sendable {
+    private let mutex = Mutex(())
+    func with<T>(_ body: () -> T) -> T { mutex.withLock { _ in body() } }
+}
