@@ -99,7 +99,10 @@ let package = Package(
         .testTarget(name: "EdgeDurableObjectsTests", dependencies: ["EdgeDurableObjects", "EdgeTesting"]),
         .testTarget(name: "EdgeServerTests", dependencies: ["EdgeServer", "EdgeTesting"]),
         .testTarget(name: "EdgeCLITests", dependencies: ["EdgeCLI"]),
-        .testTarget(name: "CounterFireTests", dependencies: ["CounterFire", "EdgeTesting"]),
+        .testTarget(
+            name: "CounterFireTests",
+            dependencies: ["CounterFire", "EdgeTesting", .product(name: "Logging", package: "swift-log")]
+        ),
     ]
 )
 

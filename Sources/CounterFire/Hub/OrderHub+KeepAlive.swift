@@ -1,0 +1,63 @@
+import EdgeDurableObjects
+import EdgeRuntime
+import Foundation
+
+extension OrderHub {
+    // MARK: subscribers and keep-alive
+
+    func subscribe(_ events: EventStream, kind: Subscriber.Kind) {
+        let id = UUID()
+        subscribers[id] = Subscriber(kind: kind, events: events)
+        events.onCancel { _ in
+            Task { await self.unsubscribe(id) }
+        }
+        startHeartbeat()
+    }
+
+    func unsubscribe(_ id: UUID) {
+        subscribers[id] = nil
+    }
+
+    /// Every 5 s each Server-Sent Events subscriber gets a `heartbeat` event (no id, so it does
+    /// not move `Last-Event-ID`): page scripts cannot see comment lines, and their watchdog needs
+    /// something to see. Every 15 s a comment line follows, the contract's keep-alive. If this
+    /// instance has gone stale (evicted or reset while the task ran), its storage throws: the
+    /// streams are ended so that their clients reconnect to the live instance.
+    func startHeartbeat() {
+        guard heartbeat == nil else { return }
+        heartbeat = Task {
+            var tick = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                tick += 1
+                guard await self.beat(comment: tick % 3 == 0) else { return }
+            }
+        }
+    }
+
+    /// One heartbeat; returns whether to keep beating.
+    func beat(comment: Bool) -> Bool {
+        do {
+            _ = try state.storage.get(Self.deliveredKey, as: Int.self)
+        } catch {
+            endStreams()
+            return false
+        }
+        if subscribers.isEmpty {
+            heartbeat = nil
+            return false
+        }
+        let data = HubMessage.json(HubMessage.Heartbeat(cursor: board?.cursor ?? 0))
+        for (id, subscriber) in subscribers {
+            enqueue(id, event: "heartbeat", eventID: nil, data: data)
+            if comment { try? subscriber.events.comment("keep-alive") }
+        }
+        return true
+    }
+
+    func endStreams() {
+        subscribers.values.forEach { $0.events.close() }
+        subscribers = [:]
+        heartbeat = nil
+    }
+}

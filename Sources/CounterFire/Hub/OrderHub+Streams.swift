@@ -1,0 +1,107 @@
+import EdgeDurableObjects
+import EdgeRuntime
+import Foundation
+
+extension OrderHub {
+    /// Where a stream starts: a fresh snapshot, or the events after a cursor (or seq).
+    enum Start: Equatable {
+        case snapshot
+        case after(Int)
+
+        /// Reads `?after=` or else `Last-Event-ID`; anything but a non-negative integer is a
+        /// fresh snapshot, as the contract says for an `after` the hub cannot serve.
+        init(_ request: Request) {
+            let text = request.searchParams.get("after") ?? request.headers.get("last-event-id")
+            if let text, let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 {
+                self = .after(value)
+            } else {
+                self = .snapshot
+            }
+        }
+    }
+
+    // MARK: kitchen display
+
+    func kitchenStream(_ request: Request) async throws -> Response {
+        let start = Start(request)
+        if request.isWebSocketUpgrade {
+            let (client, server) = WebSocketPair()
+            try await state.blockConcurrencyWhile { try await self.greetKitchen(socket: server, start: start) }
+            return Response(webSocket: client)
+        }
+        let events = try await state.blockConcurrencyWhile { try await self.openKitchenEvents(start: start) }
+        return Response(eventStream: events)
+    }
+
+    /// Opens a kitchen event stream with its greeting queued and the subscriber registered, all
+    /// inside the gate, so no event is fanned out between the greeting and the subscription.
+    func openKitchenEvents(start: Start) async throws -> EventStream {
+        let (messages, size) = try await kitchenGreeting(start: start)
+        let events = EventStream(maxBufferedBytes: Self.maxBufferedBytes + size)
+        for message in messages {
+            try events.enqueue(event: message.event, id: message.id, data: message.data)
+        }
+        subscribe(events, kind: .kitchen)
+        return events
+    }
+
+    /// Accepts a kitchen socket as hibernatable and sends its snapshot or replay; runs inside the
+    /// gate, so no event is fanned out between the greeting and the socket joining the tag.
+    func greetKitchen(socket: WebSocket, start: Start) async throws {
+        let (messages, _) = try await kitchenGreeting(start: start)
+        state.acceptWebSocket(socket, tags: [Self.kitchenTag])
+        for message in messages { send(message.data, to: socket) }
+    }
+
+    /// The first messages of a kitchen stream, after catching up with the log.
+    func kitchenGreeting(start: Start) async throws -> (messages: [(event: String, id: String, data: String)], size: Int) {
+        try await catchUp()
+        let board = try await loadedBoard()
+        if case .after(let after) = start, after <= board.cursor, board.cursor - after <= Self.maxReplayEvents {
+            let replayed = try await replay(after: after, upTo: board.cursor)
+            return (replayed.map { ("order", String($0.cursor), $0.json) }, replayed.reduce(0) { $0 + $1.json.utf8.count })
+        }
+        let snapshot = HubMessage.json(HubMessage.Snapshot(cursor: board.cursor, tickets: board.openTickets))
+        return ([("snapshot", String(board.cursor), snapshot)], snapshot.utf8.count)
+    }
+
+    // MARK: customer tracker
+
+    func trackerStream(_ request: Request) async throws -> Response {
+        guard let orderID = request.searchParams.get("order") else { return APIError.trackerNotFound.response }
+        let start = Start(request)
+        let events = try await state.blockConcurrencyWhile { try await self.openTrackerEvents(order: orderID, start: start) }
+        guard let events else { return APIError.trackerNotFound.response }
+        return Response(eventStream: events)
+    }
+
+    /// Opens a tracker event stream inside the gate, like ``openKitchenEvents(start:)``.
+    func openTrackerEvents(order orderID: String, start: Start) async throws -> EventStream? {
+        guard let messages = try await trackerGreeting(order: orderID, start: start) else { return nil }
+        let events = EventStream(maxBufferedBytes: Self.maxBufferedBytes)
+        for message in messages {
+            try events.enqueue(event: message.event, id: message.id, data: message.data)
+        }
+        subscribe(events, kind: .tracker(orderID: orderID))
+        return events
+    }
+
+    /// The first messages of a tracker stream: a snapshot, or the events with a higher seq.
+    func trackerGreeting(order orderID: String, start: Start) async throws -> [(event: String, id: String, data: String)]? {
+        try await catchUp()
+        let board = try await loadedBoard()
+        var fold = TicketFold(keepsOpenOnly: false)
+        var history: [(event: OrderEvent, ticket: Ticket)] = []
+        for row in try await store.history(order: orderID, upTo: board.cursor) {
+            if let applied = try fold.apply(row) { history.append(applied) }
+        }
+        guard let latest = history.last else { return nil }
+        if case .after(let seq) = start, seq <= latest.ticket.seq {
+            return history.filter { $0.event.seq > seq }.map {
+                ("order", String($0.event.seq), HubMessage.json(HubMessage.TrackerEvent(event: $0.event, order: $0.ticket.trackerView)))
+            }
+        }
+        let snapshot = HubMessage.json(HubMessage.TrackerSnapshot(order: latest.ticket.trackerView))
+        return [("snapshot", String(latest.ticket.seq), snapshot)]
+    }
+}

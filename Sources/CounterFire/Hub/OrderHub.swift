@@ -1,0 +1,156 @@
+import EdgeDurableObjects
+import EdgeRuntime
+import Foundation
+
+/// One per restaurant (`ORDER_HUB.idFromName(restaurantID)`): the fan-out and cache in front of
+/// the D1 log. It is never the source of truth.
+///
+/// - Its board (the open tickets and the last cursor applied) is rebuilt from D1 by each new
+///   instance, on the first event after a cold start, an eviction or a reset.
+/// - Writers commit to D1 first, then call ``notify()``; the hub reads the log after its cursor
+///   and fans each new event out once, in cursor order. Reading the log rather than trusting the
+///   notification makes late, repeated or lost notifications harmless.
+/// - Everything that reads D1 runs inside `blockConcurrencyWhile`, so no other event can
+///   interleave between reading the log and applying it: fan-out order is the log's order.
+/// - Kitchen WebSockets are hibernatable (tag `kds`) and outlive the instance; the cursor last
+///   fanned out to them is kept in the hub's own storage, so a new instance first sends those
+///   sockets the events they missed while no instance was running.
+public actor OrderHub: DurableObject {
+    public typealias Env = CounterFire.Env
+
+    /// How far behind a subscriber may fall before it is disconnected (it then resumes).
+    static let maxBufferedBytes = 16 * 1024 * 1024
+    /// Replays longer than this get a fresh snapshot instead.
+    static let maxReplayEvents = 50_000
+    static let kitchenTag = "kds"
+    static let deliveredKey = "delivered_cursor"
+
+    let state: DurableObjectState
+    let store: OrderStore
+    var board: TicketFold?
+    var subscribers: [UUID: Subscriber] = [:]
+    var heartbeat: Task<Void, Never>?
+
+    public init(state: DurableObjectState, env: Env) {
+        self.state = state
+        self.store = OrderStore(db: env.DB)
+        state.setWebSocketAutoResponse(WebSocketRequestResponsePair(request: "ping", response: "pong"))
+    }
+
+    /// The restaurant this hub serves: the name its id was made from.
+    var restaurant: String { state.id.name ?? "" }
+
+    /// Handles the stream requests the worker forwards: `/kds` and `/track`.
+    public func fetch(_ request: Request) async throws -> Response {
+        switch request.path {
+        case "/kds":
+            return try await kitchenStream(request)
+        case "/track":
+            return try await trackerStream(request)
+        default:
+            return APIError.notFound(request.path).response
+        }
+    }
+
+    /// Called by writers after each commit: fan out whatever the log has past the board's cursor.
+    public func notify() async throws {
+        try await state.blockConcurrencyWhile { try await self.catchUp() }
+    }
+
+    /// The open tickets and cursor the board holds (for tests and inspection).
+    public func snapshot() async throws -> (tickets: [Ticket], cursor: Int) {
+        try await state.blockConcurrencyWhile {
+            let board = try await self.loadedBoard()
+            return (board.openTickets, board.cursor)
+        }
+    }
+
+    public func webSocketMessage(_ ws: WebSocket, _ message: WebSocketMessage) async throws {
+        // Clients send only "ping", which the auto-response answers without waking the hub.
+    }
+
+    public func webSocketClose(_ ws: WebSocket, code: UInt16, reason: String, wasClean: Bool) async throws {}
+
+    // MARK: board
+
+    /// The board, loading it from D1 on first use by this instance. Call inside the gate.
+    func loadedBoard() async throws -> TicketFold {
+        if let board { return board }
+        let (tickets, cursor) = try await store.board(restaurant: restaurant)
+        let fold = TicketFold(tickets: tickets, cursor: cursor, keepsOpenOnly: true)
+        board = fold
+        let delivered = try state.storage.get(Self.deliveredKey, as: Int.self) ?? cursor
+        let sockets = state.getWebSockets(tag: Self.kitchenTag)
+        if delivered < cursor, !sockets.isEmpty {
+            for message in try await replay(after: delivered, upTo: cursor) {
+                sockets.forEach { send(message.json, to: $0) }
+            }
+        }
+        try state.storage.put(Self.deliveredKey, cursor)
+        return fold
+    }
+
+    /// Applies and fans out every event past the board's cursor. Call inside the gate.
+    func catchUp() async throws {
+        var fold = try await loadedBoard()
+        let rows = try await store.log(restaurant: restaurant, after: fold.cursor, upTo: Int(Int64.max))
+        guard !rows.isEmpty else { return }
+        for row in rows {
+            guard let (event, ticket) = try fold.apply(row) else { continue }
+            publish(event, ticket)
+        }
+        board = fold
+        try state.storage.put(Self.deliveredKey, fold.cursor)
+    }
+
+    /// The KDS messages for the events in `(after, upTo]`, each with its ticket as of that event.
+    func replay(after: Int, upTo: Int) async throws -> [(cursor: Int, json: String)] {
+        var fold = TicketFold(keepsOpenOnly: false)
+        var messages: [(cursor: Int, json: String)] = []
+        for row in try await store.history(restaurant: restaurant, after: after, upTo: upTo) {
+            guard let (event, ticket) = try fold.apply(row), event.cursor > after else { continue }
+            messages.append((event.cursor, HubMessage.json(HubMessage.Event(cursor: event.cursor, event: event, ticket: ticket))))
+        }
+        return messages
+    }
+
+    // MARK: fan-out
+
+    func publish(_ event: OrderEvent, _ ticket: Ticket) {
+        let kitchen = HubMessage.json(HubMessage.Event(cursor: event.cursor, event: event, ticket: ticket))
+        for socket in state.getWebSockets(tag: Self.kitchenTag) {
+            send(kitchen, to: socket)
+        }
+        var tracker: String?
+        for (id, subscriber) in subscribers {
+            switch subscriber.kind {
+            case .kitchen:
+                enqueue(id, event: "order", eventID: String(event.cursor), data: kitchen)
+            case .tracker(let orderID) where orderID == event.orderID:
+                let data = tracker ?? HubMessage.json(HubMessage.TrackerEvent(event: event, order: ticket.trackerView))
+                tracker = data
+                enqueue(id, event: "order", eventID: String(event.seq), data: data)
+            case .tracker:
+                continue
+            }
+        }
+    }
+
+    func send(_ text: String, to socket: WebSocket) {
+        guard socket.bufferedAmount <= Self.maxBufferedBytes else {
+            socket.close(code: 1008, reason: "Too far behind: reconnect and resume.")
+            return
+        }
+        try? socket.send(text)
+    }
+
+    func enqueue(_ id: UUID, event: String?, eventID: String?, data: String) {
+        guard let subscriber = subscribers[id] else { return }
+        do {
+            try subscriber.events.enqueue(event: event, id: eventID, data: data)
+        } catch {
+            subscriber.events.close()
+            subscribers[id] = nil
+        }
+    }
+}

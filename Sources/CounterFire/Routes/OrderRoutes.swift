@@ -1,0 +1,118 @@
+import EdgeDurableObjects
+import EdgeRuntime
+import Foundation
+
+/// `POST /v1/restaurants/{rid}/orders`, `GET /v1/orders/{id}`, `POST /v1/orders/{id}/status`.
+struct OrderRoutes {
+    let env: Env
+    let ctx: ExecutionContext
+    var store: OrderStore { OrderStore(db: env.DB) }
+
+    struct Created: Encodable {
+        let order: Ticket
+        let tracker_token: String
+        let tracker_url: String
+    }
+
+    struct OrderWithEvents: Encodable {
+        let order: Ticket
+        let events: [OrderEvent]
+    }
+
+    struct StatusChanged: Encodable {
+        let order: Ticket
+        let event: OrderEvent?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(order, forKey: .order)
+            try container.encode(event, forKey: .event)  // `"event": null` when nothing was written
+        }
+        enum CodingKeys: String, CodingKey { case order, event }
+    }
+
+    func create(_ request: Request, restaurant: String) async throws -> Response {
+        guard RestaurantID.isValid(restaurant) else { throw APIError.restaurantNotFound }
+        let key = try IdempotencyKey.validate(request.headers.get("idempotency-key"))
+        let body = try await JSONBody.read(request)
+        let input = try CreateOrderInput.parse(body)
+        guard try await store.kitchenKeyHash(restaurant: restaurant) != nil else { throw APIError.restaurantNotFound }
+        let outcome = try await store.createOrder(
+            restaurant: restaurant, input: input, idempotencyKey: key, requestHash: input.canonicalHash)
+        switch outcome {
+        case .created(let ticket, _, let token):
+            HubNotice.send(env: env, ctx: ctx, restaurant: restaurant)
+            return Response.json(created(ticket, token, request), status: .created)
+        case .replayed(let ticket, let token):
+            return Response.json(created(ticket, token, request), status: .ok)
+        }
+    }
+
+    func read(_ request: Request, order id: String) async throws -> Response {
+        guard KitchenKey.presented(in: request) != nil else { throw APIError.unauthorized }
+        guard let ticket = try await store.ticket(order: id) else { throw APIError.orderNotFound }
+        try await KitchenKey.verify(request, restaurant: ticket.restaurantID, store: store)
+        return Response.json(OrderWithEvents(order: ticket, events: try await store.events(order: id)))
+    }
+
+    func changeStatus(_ request: Request, order id: String) async throws -> Response {
+        guard KitchenKey.presented(in: request) != nil else { throw APIError.unauthorized }
+        guard let current = try await store.ticket(order: id) else { throw APIError.orderNotFound }
+        try await KitchenKey.verify(request, restaurant: current.restaurantID, store: store)
+        let input = try StatusChangeInput.parse(try await JSONBody.read(request))
+        switch try await store.changeStatus(order: id, to: input.status, expectedSeq: input.expectedSeq) {
+        case .changed(let ticket, let event):
+            HubNotice.send(env: env, ctx: ctx, restaurant: ticket.restaurantID)
+            return Response.json(StatusChanged(order: ticket, event: event))
+        case .unchanged(let ticket):
+            return Response.json(StatusChanged(order: ticket, event: nil))
+        }
+    }
+
+    private func created(_ ticket: Ticket, _ token: String, _ request: Request) -> Created {
+        var origin = URLComponents()
+        origin.scheme = request.url.scheme
+        origin.host = request.url.host
+        origin.port = request.url.port
+        origin.path = "/track/\(token)"
+        return Created(order: ticket, tracker_token: token, tracker_url: origin.string ?? "/track/\(token)")
+    }
+}
+
+extension CreateOrderInput {
+    /// SHA-256 of the body's canonical JSON: the same order written with other spacing or key
+    /// order is the same request for Idempotency-Key purposes.
+    var canonicalHash: String {
+        struct Canonical: Encodable {
+            let items: [OrderItem]
+            let customer_name: String?
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Canonical(items: items, customer_name: customerName))) ?? Data()
+        return crypto.subtle.digest(.sha256, data).hexString
+    }
+}
+
+/// Tells a restaurant's hub that the log moved. The write is already durable; the notice only
+/// makes fan-out prompt, so it runs after the response (`waitUntil`) and is retried once when the
+/// hub was evicted or reset under it. A lost notice delays fan-out to the next one; it never
+/// loses an event, because the hub reads the log.
+enum HubNotice {
+    static func send(env: Env, ctx: ExecutionContext, restaurant: String) {
+        ctx.waitUntil {
+            try await deliver(env: env, restaurant: restaurant)
+        }
+    }
+
+    static func deliver(env: Env, restaurant: String, attempts: Int = 3) async throws {
+        for attempt in 1...attempts {
+            do {
+                try await env.ORDER_HUB.getByName(restaurant).call { try await $0.notify() }
+                return
+            } catch let error as DurableObjectError where attempt < attempts && (error.retryable || error.durableObjectReset) {
+                continue
+            }
+        }
+    }
+}

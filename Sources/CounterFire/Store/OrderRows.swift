@@ -1,0 +1,94 @@
+import EdgeD1
+import Foundation
+
+/// An `orders` row.
+struct OrderRow: Decodable, Sendable {
+    let id: String
+    let restaurant_id: String
+    let number: Int
+    let status: String
+    let items: String
+    let customer_name: String?
+    let seq: Int
+    let status_times: String
+    let created_at: String
+    let updated_at: String
+
+    func ticket() throws -> Ticket {
+        Ticket(
+            id: id,
+            restaurantID: restaurant_id,
+            number: number,
+            status: try OrderRows.status(status),
+            items: try JSONDecoder().decode([OrderItem].self, from: Data(items.utf8)),
+            customerName: customer_name,
+            seq: seq,
+            createdAt: created_at,
+            updatedAt: updated_at,
+            statusTimes: try JSONDecoder().decode([String: String].self, from: Data(status_times.utf8))
+        )
+    }
+}
+
+/// An `order_event` row joined with the immutable fields of its order, which is what folding
+/// the log into tickets needs.
+struct EventRow: Decodable, Sendable {
+    let cursor: Int
+    let order_id: String
+    let seq: Int
+    let type: String
+    let status: String
+    let at: String
+    let restaurant_id: String
+    let number: Int
+    let items: String
+    let customer_name: String?
+    let created_at: String
+
+    func event() throws -> OrderEvent {
+        guard let type = OrderEventType(rawValue: type) else { throw StoreError.corrupt("unknown event type \(type)") }
+        return OrderEvent(orderID: order_id, seq: seq, cursor: cursor, type: type, status: try OrderRows.status(status), at: at)
+    }
+
+    /// The ticket an `order.created` event starts.
+    func createdTicket() throws -> Ticket {
+        Ticket(
+            id: order_id,
+            restaurantID: restaurant_id,
+            number: number,
+            status: .received,
+            items: try JSONDecoder().decode([OrderItem].self, from: Data(items.utf8)),
+            customerName: customer_name,
+            seq: 0,
+            createdAt: created_at,
+            updatedAt: created_at,
+            statusTimes: [:]
+        )
+    }
+
+    /// The columns to select, with `e` the event and `o` the order.
+    static let columns = """
+        e.cursor, e.order_id, e.seq, e.type, e.status, e.at, \
+        o.restaurant_id, o.number, o.items, o.customer_name, o.created_at
+        """
+}
+
+enum OrderRows {
+    static func status(_ text: String) throws -> OrderStatus {
+        guard let status = OrderStatus(rawValue: text) else { throw StoreError.corrupt("unknown status \(text)") }
+        return status
+    }
+}
+
+/// The store found data it cannot read: a bug or a hand-edited database, never user input.
+struct StoreError: Error, CustomStringConvertible {
+    let description: String
+    static func corrupt(_ detail: String) -> StoreError { StoreError(description: "corrupt order data: \(detail)") }
+}
+
+extension D1Result {
+    /// The rows decoded as `T`.
+    func rows<T: Decodable>(as type: T.Type) throws -> [T] {
+        try results.map { try $0.decode(as: T.self) }
+    }
+}

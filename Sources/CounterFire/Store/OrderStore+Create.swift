@@ -1,0 +1,75 @@
+import EdgeD1
+import EdgeRuntime
+import Foundation
+
+/// What creating an order did.
+enum CreateOutcome: Sendable {
+    /// A new order, its event and its tracker token.
+    case created(Ticket, OrderEvent, trackerToken: String)
+    /// The same Idempotency-Key with the same body: the earlier order, nothing written.
+    case replayed(Ticket, trackerToken: String)
+}
+
+extension OrderStore {
+    /// Creates an order as one batch: advance the restaurant's number and cursor, insert the
+    /// order, its `order.created` event (seq 1, cursor = the advanced cursor) and the
+    /// Idempotency-Key row. A concurrent retry with the same key loses on the key's primary key,
+    /// rolls back whole, and then answers from the winner's row.
+    func createOrder(restaurant: String, input: CreateOrderInput, idempotencyKey: String?, requestHash: String) async throws -> CreateOutcome {
+        if let key = idempotencyKey, let earlier = try await replay(restaurant: restaurant, key: key, requestHash: requestHash) {
+            return earlier
+        }
+        let orderID = "ord_" + crypto.getRandomValues(count: 16).hexString
+        let token = crypto.getRandomValues(count: 24).base64URLString
+        let tokenHash = crypto.subtle.digest(.sha256, Array(token.utf8)).hexString
+        let now = Timestamp.now()
+        let items = String(decoding: try JSONEncoder().encode(input.items), as: UTF8.self)
+        let statusTimes = String(decoding: try JSONEncoder().encode(["received": now]), as: UTF8.self)
+        var statements = try [
+            db.prepare("UPDATE restaurant SET next_number = next_number + 1, last_cursor = last_cursor + 1 WHERE id = ?1")
+                .bind(restaurant),
+            db.prepare("""
+                INSERT INTO orders (id, restaurant_id, number, status, items, customer_name, seq, tracker_token_hash, status_times, created_at, updated_at)
+                SELECT ?1, ?2, next_number - 1, 'received', ?3, ?4, 1, ?5, ?6, ?7, ?7 FROM restaurant WHERE id = ?2
+                """).bind(orderID, restaurant, items, input.customerName,
+                          tokenHash, statusTimes, now),
+            db.prepare("""
+                INSERT INTO order_event (restaurant_id, cursor, order_id, seq, type, status, at)
+                SELECT ?1, last_cursor, ?2, 1, 'order.created', 'received', ?3 FROM restaurant WHERE id = ?1
+                """).bind(restaurant, orderID, now),
+        ]
+        if let key = idempotencyKey {
+            statements.append(try db.prepare("""
+                INSERT INTO idempotency_key (restaurant_id, key, request_hash, order_id, tracker_token, created_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                """).bind(restaurant, key, requestHash, orderID, token, now))
+        }
+        statements.append(try db.prepare("SELECT cursor FROM order_event WHERE order_id = ?1 AND seq = 1").bind(orderID))
+        do {
+            let results = try await db.batch(statements)
+            struct CursorRow: Decodable { let cursor: Int }
+            guard let cursor = try results.last?.rows(as: CursorRow.self).first?.cursor,
+                  let ticket = try await ticket(order: orderID)
+            else { throw StoreError.corrupt("order \(orderID) missing after its batch") }
+            let event = OrderEvent(orderID: orderID, seq: 1, cursor: cursor, type: .created, status: .received, at: now)
+            return .created(ticket, event, trackerToken: token)
+        } catch let error as D1Error where idempotencyKey != nil && error.message.contains("UNIQUE constraint failed: idempotency_key") {
+            guard let key = idempotencyKey, let earlier = try await replay(restaurant: restaurant, key: key, requestHash: requestHash) else {
+                throw error
+            }
+            return earlier
+        }
+    }
+
+    private func replay(restaurant: String, key: String, requestHash: String) async throws -> CreateOutcome? {
+        struct KeyRow: Decodable { let request_hash: String; let order_id: String; let tracker_token: String }
+        guard let row = try await db.prepare("SELECT request_hash, order_id, tracker_token FROM idempotency_key WHERE restaurant_id = ?1 AND key = ?2")
+            .bind(restaurant, key).first(as: KeyRow.self)
+        else { return nil }
+        guard row.request_hash == requestHash else { throw APIError.idempotencyConflict }
+        guard let ticket = try await ticket(order: row.order_id) else {
+            throw StoreError.corrupt("idempotency key names missing order \(row.order_id)")
+        }
+        return .replayed(ticket, trackerToken: row.tracker_token)
+    }
+}

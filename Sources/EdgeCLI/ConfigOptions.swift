@@ -1,0 +1,43 @@
+import ArgumentParser
+import EdgeConfig
+import Foundation
+
+/// Options every command that reads the configuration shares.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "Path to the configuration file.")
+    var config: String = WranglerConfig.defaultFileName
+
+    @Option(name: .customLong("persist-to"), help: "Directory for local state (D1 databases, Durable Object storage).")
+    var persistTo: String = ".edge/state"
+
+    var configURL: URL { URL(fileURLWithPath: config) }
+    var stateRoot: URL { URL(fileURLWithPath: persistTo, isDirectory: true).standardizedFileURL }
+
+    /// Loads the configuration, printing its warnings; a bad file ends the command with its
+    /// file:line error.
+    func load() throws -> WranglerConfig {
+        do {
+            let result = try WranglerConfig.load(from: configURL)
+            for warning in result.warnings { Terminal.warning(warning.description) }
+            return result.config
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// wrangler's way of printing problems: `✘ [ERROR] ...` and `▲ [WARNING] ...` on stderr.
+enum Terminal {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("✘ [ERROR] \(message)\n".utf8))
+    }
+
+    static func warning(_ message: String) {
+        FileHandle.standardError.write(Data("▲ [WARNING] \(message)\n".utf8))
+    }
+
+    static func print(_ line: String) {
+        FileHandle.standardOutput.write(Data("\(line)\n".utf8))
+    }
+}

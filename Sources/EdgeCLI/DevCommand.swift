@@ -1,0 +1,109 @@
+import ArgumentParser
+import EdgeConfig
+import EdgeDurableObjects
+import EdgeServer
+import Foundation
+import Logging
+
+/// `edge dev`: serves the worker locally, like `wrangler dev`.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Serve the worker locally, with its D1 databases and Durable Objects.",
+        discussion: """
+            Applies pending D1 migrations first (unless --no-migrate), then serves on http://<ip>:<port>.
+            Control routes for loopback clients: /cdn-cgi/local/scheduled?cron=... and
+            /cdn-cgi/edge/durable-objects (list, evict, reset). Ctrl-C stops gracefully.
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Address to listen on (default: [dev] ip, else 127.0.0.1).")
+    var ip: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (default: [dev] port, else 8787).")
+    var port: Int?
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("A variable for env, overriding [vars] and .dev.vars.", valueName: "KEY=VALUE"))
+    var vars: [String] = []
+
+    @Flag(name: .customLong("no-migrate"), help: "Do not apply pending D1 migrations at start.")
+    var noMigrate = false
+
+    @Option(name: .customLong("hibernate-after"), help: "Seconds an idle Durable Object waits before hibernating (default: [dev] hibernate_after, else 10).")
+    var hibernateAfter: Double?
+
+    @Option(name: .customLong("evict-after"), help: "Seconds an idle Durable Object that cannot hibernate waits before eviction (default: [dev] evict_after, else 70).")
+    var evictAfter: Double?
+
+    @Option(name: .customLong("log-level"), help: "debug, info, warn, error or none.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        for entry in vars where Self.split(entry) == nil {
+            throw ValidationError("--var expects KEY=VALUE, got '\(entry)'.")
+        }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535, got \(port).") }
+        guard Self.level(logLevel) != nil || logLevel == "none" else {
+            throw ValidationError("--log-level must be one of debug, info, warn, error, none.")
+        }
+    }
+
+    func run() async throws {
+        let config = try options.load()
+        let level = Self.level(logLevel) ?? .critical
+        LoggingSystem.bootstrap { ConsoleLogHandler(label: $0, logLevel: level) }
+        let logger = Logger(label: "edge")
+
+        var secrets: [String: String] = [:]
+        do {
+            let devVars = try DevVars.load(nextTo: config.path)
+            if devVars.fileExists { Terminal.print("Using secrets defined in \(DevVars.fileName)") }
+            secrets = devVars.values
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode.failure
+        }
+        for entry in vars {
+            if let (key, value) = Self.split(entry) { secrets[key] = value }
+        }
+        var lifecycle = LifecycleSettings(hibernateAfter: config.dev.hibernateAfter, evictAfter: config.dev.evictAfter)
+        if let hibernateAfter { lifecycle.hibernateAfter = .milliseconds(Int(hibernateAfter * 1000)) }
+        if let evictAfter { lifecycle.evictAfter = .milliseconds(Int(evictAfter * 1000)) }
+
+        let emulator: Emulator
+        let server: RunningServer
+        do {
+            emulator = try await Emulator(config: config, module: try EdgeCommand.module, options: .init(
+                stateRoot: options.stateRoot, applyMigrations: !noMigrate, secrets: secrets,
+                lifecycle: lifecycle, logger: logger))
+            server = try await emulator.start(host: ip ?? config.dev.ip, port: port ?? config.dev.port)
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode.failure
+        }
+        for line in emulator.startupBanner(url: server.url) { Terminal.print(line) }
+        if !config.triggers.crons.isEmpty {
+            Terminal.print("Scheduled Workers are not automatically triggered during local development. To manually trigger a scheduled event, run: curl \"\(server.url)/cdn-cgi/local/scheduled\"")
+        }
+        let signal = await ShutdownSignal.wait()
+        logger.info("Received \(signal): shutting down")
+        await emulator.shutdown()
+    }
+
+    static func split(_ entry: String) -> (String, String)? {
+        guard let index = entry.firstIndex(where: { $0 == "=" || $0 == ":" }), index != entry.startIndex else { return nil }
+        return (String(entry[..<index]), String(entry[entry.index(after: index)...]))
+    }
+
+    static func level(_ name: String) -> Logger.Level? {
+        switch name {
+        case "debug": .debug
+        case "info": .info
+        case "warn": .warning
+        case "error": .error
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import CounterFire
+import EdgeCLI
+
+await EdgeCommand.run(module: CounterFireWorker.module)
