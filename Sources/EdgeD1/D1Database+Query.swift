@@ -1,0 +1,92 @@
+import EdgeSQLite
+
+// The query backend: what Miniflare's `D1DatabaseObject` does with the queries a D1 binding
+// sends (`#txn` and `#query` in packages/miniflare/src/workers/d1/database.worker.ts).
+
+/// One SQL text with its bound values, as the binding sends it.
+struct D1Query: Sendable {
+    var sql: String
+    var values: [D1Value]
+}
+
+/// A query's outcome with its column names, which `raw(columnNames:)` needs even without rows.
+struct D1QueryResult: Sendable {
+    var columns: [String]
+    var rows: [[D1Value]]
+    var meta: D1Meta
+
+    var result: D1Result {
+        D1Result(results: rows.map { D1Row(columns: columns, values: $0) }, meta: meta)
+    }
+}
+
+/// A failed query set: the error and, when a query failed, its index in the (filtered) list.
+struct D1QueryFailure: Error {
+    var index: Int?
+    var error: D1Error
+}
+
+extension D1Database {
+    /// Runs `queries` in one transaction, dropping comment-only ones first.
+    func run(_ queries: [D1Query]) throws(D1Error) -> [D1QueryResult] {
+        do {
+            return try runQueries(queries.filter { !SQLScript.isBlank($0.sql) })
+        } catch {
+            throw error.error
+        }
+    }
+
+    /// Runs `queries` in one transaction; any failure rolls back all of them.
+    func runQueries(_ queries: [D1Query]) throws(D1QueryFailure) -> [D1QueryResult] {
+        guard !queries.isEmpty else { throw D1QueryFailure(index: nil, error: .noStatements) }
+        var current: Int?
+        do {
+            return try withConnection { connection throws(D1Error) in
+                do {
+                    return try connection.transaction {
+                        try queries.enumerated().map { index, query in
+                            current = index
+                            return try connection.run(query)
+                        }
+                    }
+                } catch let error as SQLiteError {
+                    throw D1Error(sqlite: error)
+                } catch {
+                    // `transaction` rethrows untyped; only SQLite errors can arise in it here.
+                    throw D1Error(.error, "\(error)")
+                }
+            }
+        } catch {
+            throw D1QueryFailure(index: current, error: error)
+        }
+    }
+}
+
+extension Connection {
+    /// Runs one query and measures it as Miniflare's `#query` does.
+    fileprivate func run(_ query: D1Query) throws(SQLiteError) -> D1QueryResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let sizeBefore = try databaseSize()
+        let changesBefore = totalChanges
+        let lastRowIdBefore = lastInsertRowID
+
+        let outcome = try execute(query.sql, query.values.map(\.sqliteValue))
+
+        let sizeAfter = try databaseSize()
+        let changes = Int(totalChanges - changesBefore)
+        let lastRowId = lastInsertRowID
+        let elapsed = start.duration(to: clock.now).components
+        let meta = D1Meta(
+            duration: Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15,
+            changes: changes,
+            lastRowId: lastRowId,
+            changedDb: changes != 0 || lastRowId != lastRowIdBefore || sizeAfter != sizeBefore,
+            sizeAfter: sizeAfter,
+            rowsRead: outcome.rowsRead,
+            rowsWritten: outcome.rowsWritten
+        )
+        return D1QueryResult(
+            columns: outcome.columnNames, rows: outcome.rows.map { $0.map(D1Value.init) }, meta: meta)
+    }
+}
