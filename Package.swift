@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "edge", targets: ["edge"]),
+        .executable(name: "edge-bench", targets: ["edge-bench"]),
         .library(name: "EdgeRuntime", targets: ["EdgeRuntime"]),
         .library(name: "EdgeD1", targets: ["EdgeD1"]),
         .library(name: "EdgeDurableObjects", targets: ["EdgeDurableObjects"]),
@@ -92,13 +93,26 @@ let package = Package(
             name: "CounterFire",
             dependencies: ["EdgeRuntime", "EdgeD1", "EdgeDurableObjects"]),
         .executableTarget(name: "edge", dependencies: ["EdgeCLI", "CounterFire"]),
+        // Release-mode benchmarks: every figure beside a baseline measured in the same run.
+        .executableTarget(
+            name: "edge-bench",
+            dependencies: [
+                "EdgeServer", "EdgeTesting", "EdgeD1", "EdgeSQLite", "EdgeDurableObjects", "CounterFire", "EdgeConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime"]),
         .testTarget(name: "EdgeConfigTests", dependencies: ["EdgeConfig"]),
         .testTarget(name: "EdgeD1Tests", dependencies: ["EdgeD1", "EdgeSQLite"]),
         .testTarget(name: "EdgeDurableObjectsTests", dependencies: ["EdgeDurableObjects", "EdgeTesting"]),
         .testTarget(name: "EdgeServerTests", dependencies: ["EdgeServer", "EdgeTesting"]),
-        .testTarget(name: "EdgeCLITests", dependencies: ["EdgeCLI"]),
+        .testTarget(name: "EdgeCLITests", dependencies: ["EdgeCLI", "EdgeDurableObjects", "edge"]),
         .testTarget(
             name: "CounterFireTests",
             dependencies: ["CounterFire", "EdgeTesting", .product(name: "Logging", package: "swift-log")]

@@ -78,12 +78,13 @@ struct DevCommand: AsyncParsableCommand {
             emulator = try await Emulator(config: config, module: try EdgeCommand.module, options: .init(
                 stateRoot: options.stateRoot, applyMigrations: !noMigrate, secrets: secrets,
                 lifecycle: lifecycle, logger: logger))
+            for line in StartupBanner.bindingLines(config: config, secretNames: secrets.keys) { Terminal.print(line) }
             server = try await emulator.start(host: ip ?? config.dev.ip, port: port ?? config.dev.port)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode.failure
         }
-        for line in emulator.startupBanner(url: server.url) { Terminal.print(line) }
+        if logLevel == "none" { Terminal.print(StartupBanner.readyLine(url: server.url)) }
         if !config.triggers.crons.isEmpty {
             Terminal.print("Scheduled Workers are not automatically triggered during local development. To manually trigger a scheduled event, run: curl \"\(server.url)/cdn-cgi/local/scheduled\"")
         }
