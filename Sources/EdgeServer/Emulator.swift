@@ -1,0 +1,205 @@
+import EdgeConfig
+import EdgeD1
+import EdgeDurableObjects
+import EdgeRuntime
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+
+/// One worker running locally, as `wrangler dev` runs it: the configuration, the app's
+/// ``WorkerModule``, its D1 databases and Durable Objects, and the `Env` built from them.
+///
+/// ```swift
+/// let emulator = try await Emulator(config: config, module: CounterFireWorker.module)
+/// let server = try await emulator.start()        // Ready on http://127.0.0.1:8787
+/// let response = await emulator.handle(request)  // or in-process, without a socket
+/// await emulator.shutdown()
+/// ```
+///
+/// ``handle(_:remoteAddress:)`` routes a request as the server does: the control routes under
+/// `/cdn-cgi/` (loopback peers only), then `[assets]`, then the worker's `fetch`.
+public final class Emulator: Sendable {
+    /// How to assemble the emulator beyond what the config says.
+    public struct Options: Sendable {
+        /// The state directory (`--persist-to`): `d1/<database>.sqlite`, `do/<worker>-<Class>/`.
+        public var stateRoot: URL
+        /// Apply pending D1 migrations at start (`--no-migrate` turns it off).
+        public var applyMigrations: Bool
+        /// Secrets (`.dev.vars`, `--var`); they override `[vars]` of the same name.
+        public var secrets: [String: String]
+        /// The clock Durable Objects run on (a `VirtualClock` in tests).
+        public var clock: any EdgeClock
+        /// Idle timings; by default `[dev] hibernate_after` / `evict_after` of the config.
+        public var lifecycle: LifecycleSettings?
+        /// Where request and lifecycle lines go.
+        public var logger: Logger
+
+        /// Creates options; by default state lives in `.edge/state` and migrations are applied.
+        public init(
+            stateRoot: URL = URL(fileURLWithPath: ".edge/state"),
+            applyMigrations: Bool = true,
+            secrets: [String: String] = [:],
+            clock: any EdgeClock = SystemClock(),
+            lifecycle: LifecycleSettings? = nil,
+            logger: Logger = Logger(label: "edge")
+        ) {
+            self.stateRoot = stateRoot
+            self.applyMigrations = applyMigrations
+            self.secrets = secrets
+            self.clock = clock
+            self.lifecycle = lifecycle
+            self.logger = logger
+        }
+    }
+
+    /// The configuration.
+    public let config: WranglerConfig
+    /// The options it was assembled with.
+    public let options: Options
+    /// The Durable Object host: namespaces, lifecycle, forced eviction and reset.
+    public let durableObjects: DurableObjectRuntime
+    /// The D1 databases by binding name.
+    public let databases: [String: D1Database]
+    /// The bindings the worker's `Env` was built from.
+    public let bindings: Bindings
+    /// The `[assets]` files, when configured.
+    public let assets: StaticAssets?
+    /// The logger.
+    public let logger: Logger
+
+    let worker: WorkerInstance
+    let pendingWork = PendingWork()
+    private let state = Mutex<(server: RunningServer?, stopped: Bool)>((nil, false))
+
+    /// Opens the databases (applying pending migrations unless disabled, and logging which),
+    /// creates the Durable Object namespaces, builds the bindings and the worker's `Env`.
+    ///
+    /// - Throws: ``ServerError`` naming the binding the worker needs and the config lacks, the
+    ///   migration that failed, or the database that could not be opened.
+    public init(config: WranglerConfig, module: WorkerModule, options: Options = Options()) async throws {
+        self.config = config
+        self.options = options
+        self.logger = options.logger
+        let databases = try await Self.openDatabases(config: config, options: options)
+        do {
+            let runtime = try Self.makeDurableObjects(config: config, module: module, options: options)
+            var resources = runtime.namespaces()
+            for (binding, database) in databases { resources[binding] = database }
+            let assets = config.assets.map { StaticAssets(directory: $0.directory) }
+            if let binding = config.assets?.binding, let assets { resources[binding] = assets }
+            let bindings = Bindings(
+                vars: config.vars.mapValues(\.stringValue),
+                secrets: options.secrets,
+                resources: resources
+            )
+            runtime.attach(bindings: bindings)
+            do {
+                self.worker = try module.instantiate(bindings: bindings)
+            } catch {
+                await runtime.shutdown()
+                throw ServerError.startup("\(config.path.path): \(error)")
+            }
+            self.durableObjects = runtime
+            self.databases = databases
+            self.bindings = bindings
+            self.assets = assets
+        } catch {
+            databases.values.forEach { $0.close() }
+            throw error
+        }
+    }
+
+    /// The D1 database bound as `binding`.
+    public func d1(_ binding: String) -> D1Database? {
+        databases[binding]
+    }
+
+    // MARK: requests
+
+    /// Handles one request as the server does, without a socket: the control routes (only when
+    /// `remoteAddress` is a loopback address), then `[assets]`, then the worker. A worker that
+    /// throws, or returns a response workerd would refuse to construct, gives a 500 (the error
+    /// is logged as wrangler shows an uncaught exception).
+    public func handle(_ request: Request, remoteAddress: SocketAddress? = LoopbackPeer.inProcess) async -> Response {
+        if let response = await controlResponse(request, remoteAddress: remoteAddress) {
+            return response
+        }
+        if let response = assets?.response(for: request) {
+            return response
+        }
+        return await fetch(request)
+    }
+
+    /// The worker's `fetch`, with the error handling of ``handle(_:remoteAddress:)``.
+    func fetch(_ request: Request) async -> Response {
+        let logger = self.logger
+        let ctx = ExecutionContext { error in logger.error("Uncaught (in waitUntil) \(error)") }
+        let response: Response
+        do {
+            response = try await worker.fetch(request, ctx: ctx).validated(logger: logger)
+        } catch {
+            logger.error("Uncaught \(error)")
+            response = Response("\(error)", status: .internalServerError)
+        }
+        pendingWork.track(ctx)
+        return response
+    }
+
+    // MARK: serving
+
+    /// Starts serving on `host:port` (by default `[dev] ip` and `port`; port 0 picks a free
+    /// one) and logs `Ready on <url>`.
+    /// - Throws: ``ServerError/addressInUse(host:port:)`` when the port is taken.
+    public func start(host: String? = nil, port: Int? = nil) async throws -> RunningServer {
+        let host = host ?? config.dev.ip
+        let port = port ?? config.dev.port
+        guard state.withLock({ $0.server == nil && !$0.stopped }) else {
+            throw ServerError.startup("The emulator is already serving, or has been shut down.")
+        }
+        let server = try await RunningServer.start(host: host, port: port, logger: logger) { [self] request, peer in
+            await self.handle(request, remoteAddress: peer)
+        }
+        let refused: Bool = state.withLock { state in
+            guard state.server == nil, !state.stopped else { return true }
+            state.server = server
+            return false
+        }
+        if refused {
+            await server.shutdown(gracePeriod: .zero)
+            throw ServerError.startup("The emulator is already serving, or has been shut down.")
+        }
+        logger.info("\(StartupBanner.readyLine(url: server.url))")
+        if !config.triggers.crons.isEmpty {
+            logger.info(
+                "Scheduled Workers are not automatically triggered during local development. To manually trigger a scheduled event, run: curl \"\(server.url)/cdn-cgi/local/scheduled\""
+            )
+        }
+        return server
+    }
+
+    /// The bindings table and `Ready on <url>`, as wrangler dev prints them at start.
+    public func startupBanner(url: String) -> [String] {
+        StartupBanner.lines(config: config, secretNames: options.secrets.keys, url: url)
+    }
+
+    /// Stops everything, gracefully: the server (see ``RunningServer/shutdown(gracePeriod:)``),
+    /// then `waitUntil` work still running (within what is left of `gracePeriod`), then the
+    /// Durable Objects (their WebSockets close with 1001), then the databases. Calling it again
+    /// does nothing.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        let (server, first): (RunningServer?, Bool) = state.withLock { state in
+            defer { state = (nil, true) }
+            return (state.server, !state.stopped)
+        }
+        guard first else { return }
+        let deadline = ContinuousClock.now + gracePeriod
+        if let server {
+            logger.info("Shutting down")
+            await server.shutdown(gracePeriod: gracePeriod)
+        }
+        await pendingWork.settle(until: deadline)
+        await durableObjects.shutdown()
+        databases.values.forEach { $0.close() }
+    }
+}

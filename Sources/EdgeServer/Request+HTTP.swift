@@ -1,0 +1,39 @@
+import EdgeRuntime
+import Foundation
+import HTTPTypes
+import NIOCore
+
+extension EdgeRuntime.Request {
+    /// The request a worker sees for an HTTP request head read from a connection: an absolute
+    /// `http://host:port/path?query` URL, the client's headers with `host` first, and
+    /// `cf-connecting-ip` set to the peer's address as Cloudflare sets it (a value the client sent
+    /// is replaced). `nil` when the target does not form a URL.
+    init?(head: HTTPRequest, body: ReadableStream, channel: any Channel) {
+        let authority = head.authority ?? channel.localAddress.map(Self.authority(of:)) ?? "localhost"
+        let target = head.path ?? "/"
+        guard target.hasPrefix("/"), let url = URL(string: "http://\(authority)\(target)"), url.host != nil else {
+            return nil
+        }
+        var fields = head.headerFields
+        fields.insert(HTTPField(name: .host, value: authority), at: fields.startIndex)
+        fields[.cfConnectingIP] = channel.remoteAddress?.ipAddress
+        self.init(url: url, method: head.method, headers: Headers(fields), body: body)
+    }
+
+    private static func authority(of address: SocketAddress) -> String {
+        let host = address.ipAddress ?? "localhost"
+        let port = address.port.map { ":\($0)" } ?? ""
+        return address.protocol == .inet6 ? "[\(host)]\(port)" : "\(host)\(port)"
+    }
+}
+
+extension HTTPField.Name {
+    /// `Host`, which swift-http-types carries as the `:authority` pseudo-header.
+    static let host = HTTPField.Name("host")!
+    /// `CF-Connecting-IP`: the client's address, as Cloudflare adds it.
+    static let cfConnectingIP = HTTPField.Name("cf-connecting-ip")!
+    /// `Keep-Alive`, hop-by-hop.
+    static let keepAlive = HTTPField.Name("keep-alive")!
+    /// `Proxy-Connection`, hop-by-hop.
+    static let proxyConnection = HTTPField.Name("proxy-connection")!
+}

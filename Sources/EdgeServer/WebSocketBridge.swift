@@ -1,0 +1,188 @@
+import EdgeRuntime
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// Joins an upgraded connection to the client end of the worker's `WebSocketPair`.
+///
+/// ```
+///  network frames ──► reassembled messages ──► client end.send ──► worker's server end (events)
+///  network frames ◄── client end.events ◄──────────────────────── worker's server end.send
+/// ```
+/// Close codes and reasons pass through both ways. A Close frame from the client closes the client
+/// end with its code, so the worker sees `.close(code:reason:wasClean: true)`; the pair's
+/// auto-reply comes back through the client end's events and is sent as the answering Close frame,
+/// after which the TCP connection ends. A close started by the worker (or by shutdown, 1001) is
+/// sent as a Close frame, and the connection ends when the client answers or after
+/// ``closeTimeout``. A connection lost without a Close frame aborts the client end: the worker sees
+/// 1006 with `wasClean: false`. Pings are answered; the server pings every ``pingInterval``.
+struct WebSocketBridge {
+    /// workerd's limit on a received message.
+    static let maxMessageSize = 32 * 1024 * 1024
+    /// How often the server pings an open connection.
+    static let pingInterval: Duration = .seconds(20)
+    /// How long the server waits for the client's Close frame after sending its own.
+    static let closeTimeout: TimeAmount = .seconds(5)
+
+    let channel: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
+    let socket: WebSocket
+    let logger: Logger
+
+    /// Which Close frames have passed, shared by the two directions.
+    private final class Handshake: Sendable {
+        private let state = Mutex((sent: false, received: false))
+
+        /// Records a sent Close frame; returns whether the client's had already arrived.
+        func markSent() -> (first: Bool, received: Bool) {
+            state.withLock { state in
+                defer { state.sent = true }
+                return (!state.sent, state.received)
+            }
+        }
+
+        /// Records the client's Close frame; returns whether ours was already sent.
+        func markReceived() -> Bool {
+            state.withLock { state in
+                state.received = true
+                return state.sent
+            }
+        }
+
+        var received: Bool { state.withLock { $0.received } }
+    }
+
+    /// Runs until the connection is closed.
+    func run() async {
+        let handshake = Handshake()
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.pingPeriodically(outbound) }
+                    async let fromNetwork: Void = self.forwardNetwork(inbound, outbound, handshake)
+                    async let fromWorker: Void = self.forwardWorker(outbound, handshake)
+                    _ = await (fromNetwork, fromWorker)
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            logger.debug("WebSocket connection ended: \(error)")
+        }
+    }
+
+    // MARK: network -> worker
+
+    private func forwardNetwork(
+        _ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>,
+        _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>,
+        _ handshake: Handshake
+    ) async {
+        var assembler = WebSocketMessageAssembler(maxMessageSize: Self.maxMessageSize)
+        do {
+            for try await frame in inbound {
+                switch frame.opcode {
+                case .text, .binary, .continuation:
+                    guard frame.reservedBits.isEmpty else {
+                        socket.close(code: 1002, reason: "Reserved bits set without an extension")
+                        continue
+                    }
+                    switch assembler.receive(opcode: frame.opcode, fin: frame.fin, payload: frame.unmaskedData) {
+                    case .incomplete:
+                        break
+                    case .message(let message):
+                        try? socket.send(message)
+                    case .fail(let code, let reason):
+                        socket.close(code: code, reason: reason)
+                    }
+                case .ping:
+                    try? await outbound.write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
+                case .connectionClose:
+                    let (code, reason) = Self.parseClose(frame.unmaskedData)
+                    if handshake.markReceived() {
+                        channel.channel.close(promise: nil)
+                    } else {
+                        socket.close(code: code, reason: reason)
+                    }
+                default:
+                    break
+                }
+            }
+        } catch let error as NIOWebSocketError {
+            logger.debug("WebSocket frame error: \(error)")
+            if error == .invalidFrameLength {
+                socket.close(code: WebSocketCloseCode.messageTooBig, reason: "Message is too large")
+            } else {
+                socket.close(code: 1002, reason: "Protocol error")
+            }
+            return
+        } catch {
+            logger.debug("WebSocket read failed: \(error)")
+        }
+        if !handshake.received {
+            socket.abort()
+        }
+    }
+
+    // MARK: worker -> network
+
+    private func forwardWorker(_ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, _ handshake: Handshake) async {
+        for await event in socket.events {
+            switch event {
+            case .message(.text(let text)):
+                try? await outbound.write(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text)))
+            case .message(.binary(let bytes)):
+                try? await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+            case .close(let code, let reason, let wasClean):
+                guard wasClean else {
+                    channel.channel.close(promise: nil)
+                    return
+                }
+                await sendClose(code: code, reason: reason, outbound, handshake)
+            case .error(let message):
+                logger.error("WebSocket error: \(message)")
+                await sendClose(code: WebSocketCloseCode.internalError, reason: "", outbound, handshake)
+            }
+        }
+    }
+
+    private func sendClose(code: UInt16, reason: String, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, _ handshake: Handshake) async {
+        let (first, received) = handshake.markSent()
+        guard first else { return }
+        try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: Self.closePayload(code: code, reason: reason)))
+        let channel = channel.channel
+        if received {
+            channel.close(promise: nil)
+        } else {
+            channel.eventLoop.scheduleTask(in: Self.closeTimeout) { channel.close(promise: nil) }
+        }
+    }
+
+    private func pingPeriodically(_ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async {
+        while true {
+            do {
+                try await Task.sleep(for: Self.pingInterval)
+                try await outbound.write(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(string: "edge")))
+            } catch {
+                return
+            }
+        }
+    }
+
+    // MARK: close frames
+
+    /// Code and reason of a Close frame; 1005 ("no status") when it carries none.
+    static func parseClose(_ payload: ByteBuffer) -> (code: UInt16, reason: String) {
+        var payload = payload
+        guard let code = payload.readInteger(as: UInt16.self) else { return (1005, "") }
+        return (code, payload.readString(length: payload.readableBytes) ?? "")
+    }
+
+    /// The payload of a Close frame; empty for the codes that never go on the wire (1005, 1006).
+    static func closePayload(code: UInt16, reason: String) -> ByteBuffer {
+        guard code != 1005, code != WebSocketCloseCode.abnormal else { return ByteBuffer() }
+        var buffer = ByteBuffer()
+        buffer.writeInteger(code)
+        buffer.writeString(String(decoding: reason.utf8.prefix(123), as: UTF8.self))
+        return buffer
+    }
+}

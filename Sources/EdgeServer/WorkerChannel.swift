@@ -1,0 +1,128 @@
+import EdgeRuntime
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// What the server hands every request to; the peer address is the connection's, never a header.
+typealias RequestHandler = @Sendable (EdgeRuntime.Request, SocketAddress?) async -> EdgeRuntime.Response
+
+/// The child channel of the HTTP server: each connection's pipeline, and what runs on it.
+///
+/// A connection starts with NIO's typed upgrade handler, because a WebSocket upgrade is only
+/// possible on a connection's first request. When that request asks for `Upgrade: websocket`
+/// (with a valid handshake), ``shouldUpgrade(_:_:_:)`` calls the worker at once:
+/// - a 101 holding `Response.webSocket` upgrades the connection, with the worker's headers (e.g.
+///   `Sec-WebSocket-Protocol`) on the 101, and ``WebSocketBridge`` joins the two;
+/// - anything else is kept on the ``Connection`` and sent as-is by the HTTP side, so the worker
+///   is never called twice (hummingbird-websocket would answer an empty 400 here).
+/// Every other request runs through HummingbirdCore's HTTP/1.1 loop and ``respond(_:_:_:)``.
+struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
+    /// What the first request turned the connection into.
+    enum UpgradeResult: Sendable {
+        /// A plain HTTP/1.1 connection.
+        case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// The first request asked to upgrade and the worker (or the handshake) refused.
+        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// An upgraded connection and the client end of the worker's pair.
+        case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, WebSocket, Connection.PendingResponse)
+    }
+
+    struct Value: ServerChildChannelValue {
+        let upgradeResult: EventLoopFuture<UpgradeResult>
+        let connection: Connection
+        var channel: any Channel { connection.channel }
+    }
+
+    let handler: RequestHandler
+    let registry: ConnectionRegistry
+    let logger: Logger
+    let responder: HTTPChannelHandler.Responder
+
+    init(handler: @escaping RequestHandler, registry: ConnectionRegistry, logger: Logger) {
+        self.handler = handler
+        self.registry = registry
+        self.logger = logger
+        self.responder = { request, writer, channel in
+            try await Self.respond(request, writer, channel, handler: handler, registry: registry, logger: logger)
+        }
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            // A client that closes its side has gone: close ours too, so `closeFuture` tells the
+            // response in flight at once instead of at its next write.
+            try channel.syncOptions?.setOption(ChannelOptions.allowRemoteHalfClosure, value: false)
+            let connection = registry.open(channel)
+            let operations = channel.pipeline.syncOperations
+            try operations.addHandler(QuiesceHandler(connection: connection))
+
+            let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
+                maxFrameSize: WebSocketBridge.maxMessageSize,
+                enableAutomaticErrorHandling: false,
+                shouldUpgrade: { channel, head in self.shouldUpgrade(channel, head, connection) },
+                upgradePipelineHandler: { channel, _ in
+                    channel.eventLoop.makeCompletedFuture {
+                        guard let accepted = connection.takeAcceptedWebSocket() else {
+                            throw ChannelError.inappropriateOperationForState
+                        }
+                        let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
+                        return .webSocket(asyncChannel, accepted.socket, accepted.pending)
+                    }
+                }
+            )
+            let upgrade = NIOTypedHTTPServerUpgradeConfiguration<UpgradeResult>(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let operations = channel.pipeline.syncOperations
+                        try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        let refused = connection.firstRequestHead?.headers.contains(name: "upgrade") ?? false
+                        if !refused {
+                            try operations.addHandler(HTTPConnectionStateHandler(logger: logger))
+                        }
+                        let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(isOutboundHalfClosureEnabled: true)
+                        )
+                        return refused ? .refusedUpgrade(asyncChannel) : .http(asyncChannel)
+                    }
+                }
+            )
+            var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrade)
+            configuration.enablePipelining = false  // NIOAsyncChannel reads one request at a time
+            configuration.enableErrorHandling = false  // HummingbirdCore answers parse errors with 400
+            configuration.enableResponseHeaderValidation = false  // swift-http-types validates
+            let upgradeResult = try operations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<UpgradeResult>.self)
+            try operations.addHandler(FirstRequestRecorder(connection: connection), position: .before(upgradeHandler))
+            return Value(upgradeResult: upgradeResult, connection: connection)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.upgradeResult.get() {
+            case .http(let asyncChannel):
+                await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+            case .refusedUpgrade(let asyncChannel):
+                await sendRefusedUpgrade(asyncChannel, connection: value.connection)
+            case .webSocket(let asyncChannel, let socket, let pending):
+                self.logger.logRequest(
+                    method: pending.request.method,
+                    url: pending.request.url,
+                    status: .switchingProtocols,
+                    since: pending.request.started
+                )
+                await WebSocketBridge(channel: asyncChannel, socket: socket, logger: self.logger).run()
+            }
+        } catch {
+            logger.debug("Connection ended before its first request was handled: \(error)")
+            value.channel.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import EdgeD1
+import EdgeDurableObjects
+import EdgeServer
+import Foundation
+
+/// The emulator's controls, for tests: forced eviction and reset, inspection, the virtual
+/// clock, the D1 databases and scheduled events. They act in-process in both modes (the HTTP
+/// routes under `/cdn-cgi/edge/` are reachable with ``execute(_:_:headers:body:)`` too).
+extension TestClient {
+    /// Every Durable Object binding with its objects.
+    public func list() -> [NamespaceInfo] {
+        emulator.listDurableObjects()
+    }
+
+    /// The objects `target` names in `binding`, with their lifecycle state.
+    public func inspect(_ binding: String, _ target: ObjectTarget) throws -> [ObjectInfo] {
+        try emulator.durableObjects.inspect(binding: binding, target: target)
+    }
+
+    /// Forcibly evicts objects; returns the ids that were in memory.
+    @discardableResult
+    public func evict(_ binding: String, _ target: ObjectTarget = .all, webSockets: WebSocketDisposition = .hibernate) async throws -> [DurableObjectId] {
+        try await emulator.evict(binding: binding, target: target, webSockets: webSockets)
+    }
+
+    /// Resets objects as a code update does; returns the ids reset.
+    @discardableResult
+    public func reset(_ binding: String, _ target: ObjectTarget = .all) async throws -> [DurableObjectId] {
+        try await emulator.reset(binding: binding, target: target)
+    }
+
+    /// Moves the virtual clock forward, running every timer (idle eviction, alarms) that comes
+    /// due, then waits until the Durable Objects have settled.
+    public func advance(by duration: Duration) async {
+        guard let clock else { preconditionFailure("advance(by:) needs the emulator to run on a VirtualClock") }
+        await clock.advance(by: duration)
+        await emulator.durableObjects.settled()
+    }
+
+    /// The D1 database bound as `binding`.
+    public func d1(_ binding: String) -> D1Database {
+        guard let database = emulator.d1(binding) else {
+            preconditionFailure("No D1 database is bound as \(binding); bindings: \(emulator.databases.keys.sorted())")
+        }
+        return database
+    }
+
+    /// Runs the worker's `scheduled` handler for `cron`.
+    public func scheduled(cron: String, scheduledTime: Date? = nil) async -> ScheduledOutcome {
+        await emulator.scheduled(cron: cron, scheduledTime: scheduledTime)
+    }
+}
