@@ -1,0 +1,26 @@
+import Foundation
+
+extension DurableObjectStorage {
+    /// `storage.setAlarm(time)`: the object's `alarm()` runs at `time` (a time in the past runs
+    /// it as soon as possible), replacing any alarm set before. Milliseconds are kept.
+    /// - Throws: workerd's `TypeError` for a time at or before the epoch.
+    public func setAlarm(_ time: Date) throws {
+        guard time.timeIntervalSince1970 > 0 else { throw DurableObjectError.alarmTimeNotPositive }
+        try file.checkOpen()
+        let milliseconds = (max(time, alarms.now).timeIntervalSince1970 * 1000).rounded()
+        try alarms.set(id, Date(timeIntervalSince1970: milliseconds / 1000))
+    }
+
+    /// `storage.getAlarm()`: the pending alarm, or `nil`. While `alarm()` runs, only an alarm it
+    /// set itself; while a failed alarm waits for its retry, the time it was set for.
+    public func getAlarm() throws -> Date? {
+        try file.checkOpen()
+        return alarms.get(id)
+    }
+
+    /// `storage.deleteAlarm()`. Inside `alarm()`, it also prevents the retry of a failure.
+    public func deleteAlarm() throws {
+        try file.checkOpen()
+        try alarms.delete(id)
+    }
+}
