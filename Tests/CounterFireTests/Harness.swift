@@ -9,10 +9,10 @@ import Testing
 
 /// Runs `body` against CounterFire on a fresh emulator of the repository's wrangler-like.toml
 /// (real migrations, real SQLite files in a temporary state directory, removed afterwards).
-func withCounterFire<T>(_ mode: TestMode = .inProcess, _ body: (TestClient) async throws -> T) async throws -> T {
+func withCounterFire<T>(_ mode: TestMode = .inProcess, vars: [String: String] = [:], _ body: (TestClient) async throws -> T) async throws -> T {
     let config = try WranglerConfig.load(from: repositoryRoot.appendingPathComponent("wrangler-like.toml")).config
     let quiet = Logger(label: "edge", factory: { _ in SwiftLogNoOpLogHandler() })
-    return try await Emulator.test(mode, config: config, module: CounterFireWorker.module, logger: quiet, body)
+    return try await Emulator.test(mode, config: config, module: CounterFireWorker.module, secrets: vars, logger: quiet, body)
 }
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -6,12 +6,12 @@ import Testing
 
 @Suite("Streaming bodies")
 struct StreamingTests {
-    // The worker writes "first", waits 500 ms, writes "second". A buffering server would deliver
+    // The worker writes "first", waits 1 s, writes "second". A buffering server would deliver
     // both together; the 250 ms threshold leaves room for a loaded machine's scheduling delays.
     @Test("chunks reach the client as the worker writes them", arguments: TestMode.allCases)
     func chunksArriveBeforeTheHandlerFinishes(mode: TestMode) async throws {
         try await withEmulator(mode) { client in
-            let response = try await client.stream(.get, "/stream?delay=100&gap=500")
+            let response = try await client.stream(.get, "/stream?delay=100&gap=1000")
             #expect(response.status == .ok)
             var chunks: [BodyChunk] = []
             for try await chunk in response.chunks { chunks.append(chunk) }

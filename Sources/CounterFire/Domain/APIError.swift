@@ -25,7 +25,6 @@ public struct APIError: Error, Sendable, Equatable {
     static let unsupportedMediaType = APIError(.unsupportedMediaType, "unsupported_media_type", "Send the body as application/json.")
     static let idempotencyConflict = APIError(.conflict, "idempotency_conflict", "This Idempotency-Key was used with another body.")
     static let invalidIdempotencyKey = APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters.")
-    static let busy = APIError(.serviceUnavailable, "busy", "Too many concurrent changes to this order; retry.")
 
     static func notFound(_ path: String) -> APIError {
         APIError(.notFound, "not_found", "No route for \(path).")

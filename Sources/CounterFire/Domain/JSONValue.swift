@@ -32,7 +32,29 @@ enum JSONValue: Decodable, Equatable {
 
     /// Parses `bytes`, or `nil` when they are not JSON.
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        guard !hasTrailingComma(bytes) else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    /// Whether a `,` is followed (after whitespace) by `]` or `}` outside strings. Foundation's
+    /// reader accepts such a trailing comma; JSON, and `JSON.parse` on Workers, refuse it, so a
+    /// body that fails in production must fail here too.
+    static func hasTrailingComma(_ bytes: [UInt8]) -> Bool {
+        var inString = false, escaped = false, afterComma = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true; afterComma = false
+            case 0x2C: afterComma = true
+            case 0x5D, 0x7D: if afterComma { return true }
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            default: afterComma = false
+            }
+        }
+        return false
     }
 
     /// The JSON type name, for messages.

@@ -55,6 +55,10 @@ extension OrderHub {
         return true
     }
 
+    func enqueue(_ id: UUID, event: String?, eventID: String?, data: String) {
+        enqueue(id) { try $0.enqueue(event: event, id: eventID, data: data) }
+    }
+
     func endStreams() {
         subscribers.values.forEach { $0.events.close() }
         subscribers = [:]

@@ -37,7 +37,7 @@ extension OrderHub {
     /// inside the gate, so no event is fanned out between the greeting and the subscription.
     func openKitchenEvents(start: Start) async throws -> EventStream {
         let (messages, size) = try await kitchenGreeting(start: start)
-        let events = EventStream(maxBufferedBytes: Self.maxBufferedBytes + size)
+        let events = EventStream(maxBufferedBytes: maxBufferedBytes + size)
         for message in messages {
             try events.enqueue(event: message.event, id: message.id, data: message.data)
         }
@@ -48,9 +48,10 @@ extension OrderHub {
     /// Accepts a kitchen socket as hibernatable and sends its snapshot or replay; runs inside the
     /// gate, so no event is fanned out between the greeting and the socket joining the tag.
     func greetKitchen(socket: WebSocket, start: Start) async throws {
-        let (messages, _) = try await kitchenGreeting(start: start)
+        let (messages, size) = try await kitchenGreeting(start: start)
         state.acceptWebSocket(socket, tags: [Self.kitchenTag])
-        for message in messages { send(message.data, to: socket) }
+        try socket.serializeAttachment(KitchenSocket(greetingBytes: size))
+        for message in messages { try socket.send(message.data) }
     }
 
     /// The first messages of a kitchen stream, after catching up with the log.
@@ -78,7 +79,7 @@ extension OrderHub {
     /// Opens a tracker event stream inside the gate, like ``openKitchenEvents(start:)``.
     func openTrackerEvents(order orderID: String, start: Start) async throws -> EventStream? {
         guard let messages = try await trackerGreeting(order: orderID, start: start) else { return nil }
-        let events = EventStream(maxBufferedBytes: Self.maxBufferedBytes)
+        let events = EventStream(maxBufferedBytes: maxBufferedBytes)
         for message in messages {
             try events.enqueue(event: message.event, id: message.id, data: message.data)
         }

@@ -18,8 +18,9 @@ import Foundation
 public actor OrderHub: DurableObject {
     public typealias Env = CounterFire.Env
 
-    /// How far behind a subscriber may fall before it is disconnected (it then resumes).
-    static let maxBufferedBytes = 16 * 1024 * 1024
+    /// How far behind a subscriber may fall before it is disconnected (it then resumes):
+    /// `[vars] HUB_BACKLOG_LIMIT_BYTES`, 16 MiB by default.
+    let maxBufferedBytes: Int
     /// Replays longer than this get a fresh snapshot instead.
     static let maxReplayEvents = 50_000
     static let kitchenTag = "kds"
@@ -34,6 +35,7 @@ public actor OrderHub: DurableObject {
     public init(state: DurableObjectState, env: Env) {
         self.state = state
         self.store = OrderStore(db: env.DB)
+        self.maxBufferedBytes = env.hubBacklogLimit
         state.setWebSocketAutoResponse(WebSocketRequestResponsePair(request: "ping", response: "pong"))
     }
 
@@ -55,14 +57,6 @@ public actor OrderHub: DurableObject {
     /// Called by writers after each commit: fan out whatever the log has past the board's cursor.
     public func notify() async throws {
         try await state.blockConcurrencyWhile { try await self.catchUp() }
-    }
-
-    /// The open tickets and cursor the board holds (for tests and inspection).
-    public func snapshot() async throws -> (tickets: [Ticket], cursor: Int) {
-        try await state.blockConcurrencyWhile {
-            let board = try await self.loadedBoard()
-            return (board.openTickets, board.cursor)
-        }
     }
 
     public func webSocketMessage(_ ws: WebSocket, _ message: WebSocketMessage) async throws {
@@ -121,15 +115,20 @@ public actor OrderHub: DurableObject {
         for socket in state.getWebSockets(tag: Self.kitchenTag) {
             send(kitchen, to: socket)
         }
-        var tracker: String?
+        // Each Server-Sent Events frame is encoded once and the same bytes queued on every stream.
+        let kitchenFrame = subscribers.values.contains { $0.kind == .kitchen }
+            ? ServerSentEvent(event: "order", id: String(event.cursor), data: kitchen).encoded() : nil
+        let trackerFrame = subscribers.values.contains { $0.kind == .tracker(orderID: event.orderID) }
+            ? ServerSentEvent(
+                event: "order", id: String(event.seq),
+                data: HubMessage.json(HubMessage.TrackerEvent(event: event, order: ticket.trackerView))
+            ).encoded() : nil
         for (id, subscriber) in subscribers {
             switch subscriber.kind {
             case .kitchen:
-                enqueue(id, event: "order", eventID: String(event.cursor), data: kitchen)
+                if let kitchenFrame { enqueue(id) { try $0.enqueue(encoded: kitchenFrame) } }
             case .tracker(let orderID) where orderID == event.orderID:
-                let data = tracker ?? HubMessage.json(HubMessage.TrackerEvent(event: event, order: ticket.trackerView))
-                tracker = data
-                enqueue(id, event: "order", eventID: String(event.seq), data: data)
+                if let trackerFrame { enqueue(id) { try $0.enqueue(encoded: trackerFrame) } }
             case .tracker:
                 continue
             }
@@ -137,17 +136,21 @@ public actor OrderHub: DurableObject {
     }
 
     func send(_ text: String, to socket: WebSocket) {
-        guard socket.bufferedAmount <= Self.maxBufferedBytes else {
+        let backlog = socket.bufferedAmount
+        guard backlog <= maxBufferedBytes
+            || backlog <= maxBufferedBytes + (socket.deserializeAttachment(as: KitchenSocket.self)?.greetingBytes ?? 0)
+        else {
             socket.close(code: 1008, reason: "Too far behind: reconnect and resume.")
             return
         }
         try? socket.send(text)
     }
 
-    func enqueue(_ id: UUID, event: String?, eventID: String?, data: String) {
+    /// Queues on one subscriber's stream; a subscriber too far behind (or gone) is dropped.
+    func enqueue(_ id: UUID, _ write: (EventStream) throws -> Void) {
         guard let subscriber = subscribers[id] else { return }
         do {
-            try subscriber.events.enqueue(event: event, id: eventID, data: data)
+            try write(subscriber.events)
         } catch {
             subscriber.events.close()
             subscribers[id] = nil

@@ -1,5 +1,12 @@
 import EdgeRuntime
 
+/// What a kitchen WebSocket carries with it (its attachment, which survives hibernation): the
+/// size of its greeting (snapshot or replay), which it may hold unread on top of the backlog
+/// limit, as a Server-Sent Events subscriber may.
+struct KitchenSocket: Codable {
+    let greetingBytes: Int
+}
+
 /// A Server-Sent Events subscriber of the hub. WebSocket subscribers are not listed here: they
 /// are hibernatable sockets held by the runtime (`state.getWebSockets(tag:)`).
 struct Subscriber: Sendable {

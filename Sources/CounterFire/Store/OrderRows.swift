@@ -84,6 +84,13 @@ enum OrderRows {
 struct StoreError: Error, CustomStringConvertible {
     let description: String
     static func corrupt(_ detail: String) -> StoreError { StoreError(description: "corrupt order data: \(detail)") }
+
+    /// `value`, or a ``corrupt(_:)`` error naming what was missing: for rows the schema
+    /// guarantees (an order an idempotency key names, the event a batch just wrote).
+    static func required<T>(_ value: T?, _ what: @autoclosure () -> String) throws -> T {
+        guard let value else { throw corrupt("\(what()) is missing") }
+        return value
+    }
 }
 
 extension D1Result {

@@ -13,12 +13,10 @@ enum CreateOutcome: Sendable {
 extension OrderStore {
     /// Creates an order as one batch: advance the restaurant's number and cursor, insert the
     /// order, its `order.created` event (seq 1, cursor = the advanced cursor) and the
-    /// Idempotency-Key row. A concurrent retry with the same key loses on the key's primary key,
-    /// rolls back whole, and then answers from the winner's row.
+    /// Idempotency-Key row. A key seen before (a retry, concurrent or not) fails on the key's
+    /// primary key, the batch rolls back whole (no number or cursor is used up), and the answer
+    /// comes from the first request's row.
     func createOrder(restaurant: String, input: CreateOrderInput, idempotencyKey: String?, requestHash: String) async throws -> CreateOutcome {
-        if let key = idempotencyKey, let earlier = try await replay(restaurant: restaurant, key: key, requestHash: requestHash) {
-            return earlier
-        }
         let orderID = "ord_" + crypto.getRandomValues(count: 16).hexString
         let token = crypto.getRandomValues(count: 24).base64URLString
         let tokenHash = crypto.subtle.digest(.sha256, Array(token.utf8)).hexString
@@ -48,28 +46,24 @@ extension OrderStore {
         do {
             let results = try await db.batch(statements)
             struct CursorRow: Decodable { let cursor: Int }
-            guard let cursor = try results.last?.rows(as: CursorRow.self).first?.cursor,
-                  let ticket = try await ticket(order: orderID)
-            else { throw StoreError.corrupt("order \(orderID) missing after its batch") }
+            let cursor = try StoreError.required(results.last?.rows(as: CursorRow.self).first?.cursor, "the event of \(orderID)")
+            let ticket = try StoreError.required(await ticket(order: orderID), "order \(orderID)")
             let event = OrderEvent(orderID: orderID, seq: 1, cursor: cursor, type: .created, status: .received, at: now)
             return .created(ticket, event, trackerToken: token)
-        } catch let error as D1Error where idempotencyKey != nil && error.message.contains("UNIQUE constraint failed: idempotency_key") {
-            guard let key = idempotencyKey, let earlier = try await replay(restaurant: restaurant, key: key, requestHash: requestHash) else {
-                throw error
-            }
-            return earlier
+        } catch let error as D1Error where error.message.contains("UNIQUE constraint failed: idempotency_key") {
+            return try await replay(restaurant: restaurant, key: idempotencyKey ?? "", requestHash: requestHash)
         }
     }
 
-    private func replay(restaurant: String, key: String, requestHash: String) async throws -> CreateOutcome? {
+    /// The answer to a repeated Idempotency-Key: the first request's order, or a conflict when
+    /// the body differs.
+    private func replay(restaurant: String, key: String, requestHash: String) async throws -> CreateOutcome {
         struct KeyRow: Decodable { let request_hash: String; let order_id: String; let tracker_token: String }
-        guard let row = try await db.prepare("SELECT request_hash, order_id, tracker_token FROM idempotency_key WHERE restaurant_id = ?1 AND key = ?2")
-            .bind(restaurant, key).first(as: KeyRow.self)
-        else { return nil }
+        let row = try StoreError.required(
+            await db.prepare("SELECT request_hash, order_id, tracker_token FROM idempotency_key WHERE restaurant_id = ?1 AND key = ?2")
+                .bind(restaurant, key).first(as: KeyRow.self), "idempotency key \(key)")
         guard row.request_hash == requestHash else { throw APIError.idempotencyConflict }
-        guard let ticket = try await ticket(order: row.order_id) else {
-            throw StoreError.corrupt("idempotency key names missing order \(row.order_id)")
-        }
+        let ticket = try StoreError.required(await ticket(order: row.order_id), "order \(row.order_id)")
         return .replayed(ticket, trackerToken: row.tracker_token)
     }
 }

@@ -13,12 +13,14 @@ enum StatusChangeOutcome: Sendable {
 extension OrderStore {
     /// Changes an order's status with optimistic concurrency: read the ticket, decide, then one
     /// batch that only applies while the order still has the seq that was read. The batch moves
-    /// the order to `seq + 1`, advances the restaurant's cursor and appends the event with that
-    /// seq and cursor; the event's `(order_id, seq)` is unique, so a concurrent writer that got
-    /// there first makes this batch fail whole. Either way, re-read and decide again: each retry
-    /// means another change committed, and an order has at most four, so this ends.
+    /// the order to `seq + 1`; the next two statements run only if that update changed a row
+    /// (SQLite's `changes()` is the row count of the statement before): they advance the
+    /// restaurant's cursor and append the event with that seq and cursor. If another change
+    /// committed in between, nothing is written: read again and decide again. This ends: each
+    /// retry means another change committed, and an order has at most three before it is
+    /// terminal. `(order_id, seq)` is unique in the log as a backstop.
     func changeStatus(order id: String, to next: OrderStatus, expectedSeq: Int?) async throws -> StatusChangeOutcome {
-        for _ in 0..<16 {
+        while true {
             guard let ticket = try await ticket(order: id) else { throw APIError.orderNotFound }
             if ticket.status == next { return .unchanged(ticket) }
             guard ticket.status.canChange(to: next) else { throw APIError.invalidTransition(from: ticket.status, to: next) }
@@ -26,41 +28,30 @@ extension OrderStore {
                 throw APIError.seqConflict(expected: expectedSeq, actual: ticket.seq)
             }
             let now = Timestamp.now()
-            let newSeq = Int64(ticket.seq + 1)
-            let applied = """
-                EXISTS (SELECT 1 FROM orders WHERE id = ?2 AND seq = ?3 AND status = ?4 AND updated_at = ?5)
-                """
-            do {
-                let results = try await db.batch([
-                    db.prepare("""
-                        UPDATE orders SET status = ?2, seq = ?3, updated_at = ?4,
-                            status_times = json_set(status_times, '$.' || ?2, ?4)
-                        WHERE id = ?1 AND seq = ?5
-                        """).bind(id, next.rawValue, newSeq, now, ticket.seq),
-                    db.prepare("UPDATE restaurant SET last_cursor = last_cursor + 1 WHERE id = ?1 AND \(applied)")
-                        .bind(ticket.restaurantID, id, newSeq, next.rawValue, now),
-                    db.prepare("""
-                        INSERT INTO order_event (restaurant_id, cursor, order_id, seq, type, status, at)
-                        SELECT ?1, last_cursor, ?2, ?3, 'order.status_changed', ?4, ?5 FROM restaurant WHERE id = ?1 AND \(applied)
-                        """).bind(ticket.restaurantID, id, newSeq, next.rawValue, now),
-                    db.prepare("SELECT cursor FROM order_event WHERE order_id = ?1 AND seq = ?2").bind(id, newSeq),
-                ])
-                guard results[0].meta.changes == 1 else { continue }
-                struct CursorRow: Decodable { let cursor: Int }
-                guard let cursor = try results[3].rows(as: CursorRow.self).first?.cursor else {
-                    throw StoreError.corrupt("event \(id)#\(newSeq) missing after its batch")
-                }
-                var updated = ticket
-                updated.status = next
-                updated.seq = Int(newSeq)
-                updated.updatedAt = now
-                updated.statusTimes[next.rawValue] = now
-                let event = OrderEvent(orderID: id, seq: Int(newSeq), cursor: cursor, type: .statusChanged, status: next, at: now)
-                return .changed(updated, event)
-            } catch let error as D1Error where error.message.contains("UNIQUE constraint failed: order_event") {
-                continue
-            }
+            let newSeq = ticket.seq + 1
+            let results = try await db.batch([
+                db.prepare("""
+                    UPDATE orders SET status = ?2, seq = ?3, updated_at = ?4,
+                        status_times = json_set(status_times, '$.' || ?2, ?4)
+                    WHERE id = ?1 AND seq = ?5
+                    """).bind(id, next.rawValue, newSeq, now, ticket.seq),
+                db.prepare("UPDATE restaurant SET last_cursor = last_cursor + 1 WHERE id = ?1 AND changes() = 1")
+                    .bind(ticket.restaurantID),
+                db.prepare("""
+                    INSERT INTO order_event (restaurant_id, cursor, order_id, seq, type, status, at)
+                    SELECT ?1, last_cursor, ?2, ?3, 'order.status_changed', ?4, ?5 FROM restaurant WHERE id = ?1 AND changes() = 1
+                    """).bind(ticket.restaurantID, id, newSeq, next.rawValue, now),
+                db.prepare("SELECT cursor FROM order_event WHERE order_id = ?1 AND seq = ?2").bind(id, newSeq),
+            ])
+            guard results[0].meta.changes == 1 else { continue }
+            struct CursorRow: Decodable { let cursor: Int }
+            let cursor = try StoreError.required(results[3].rows(as: CursorRow.self).first?.cursor, "event \(id)#\(newSeq)")
+            var updated = ticket
+            updated.status = next
+            updated.seq = newSeq
+            updated.updatedAt = now
+            updated.statusTimes[next.rawValue] = now
+            return .changed(updated, OrderEvent(orderID: id, seq: newSeq, cursor: cursor, type: .statusChanged, status: next, at: now))
         }
-        throw APIError.busy
     }
 }

@@ -1,0 +1,213 @@
+/// The hub's messages written by hand, byte for byte as `JSONEncoder.workers` writes them
+/// (keys sorted bytewise, absent optionals left out, `/` unescaped, control characters as
+/// `\b \f \n \r \t` or `\u00xx`, everything else as UTF-8). A replay or a snapshot encodes
+/// thousands of tickets, and Foundation's encoder spent more time on them than everything
+/// else the hub does.
+extension HubMessage {
+    static func json(_ message: Event) -> String {
+        write { out in
+            out.key("cursor", first: true)
+            out.integer(message.cursor)
+            out.key("event")
+            out.event(message.event)
+            out.key("ticket")
+            out.ticket(message.ticket)
+            out.key("type")
+            out.string(message.type)
+            out.end()
+        }
+    }
+
+    static func json(_ message: Snapshot) -> String {
+        write { out in
+            out.key("cursor", first: true)
+            out.integer(message.cursor)
+            out.key("tickets")
+            out.byte(UInt8(ascii: "["))
+            for (index, ticket) in message.tickets.enumerated() {
+                if index > 0 { out.byte(UInt8(ascii: ",")) }
+                out.ticket(ticket)
+            }
+            out.byte(UInt8(ascii: "]"))
+            out.key("type")
+            out.string(message.type)
+            out.end()
+        }
+    }
+
+    static func json(_ message: TrackerSnapshot) -> String {
+        write { out in
+            out.key("order", first: true)
+            out.trackerView(message.order)
+            out.key("type")
+            out.string(message.type)
+            out.end()
+        }
+    }
+
+    static func json(_ message: TrackerEvent) -> String {
+        write { out in
+            out.key("event", first: true)
+            out.event(message.event)
+            out.key("order")
+            out.trackerView(message.order)
+            out.key("type")
+            out.string(message.type)
+            out.end()
+        }
+    }
+
+    static func json(_ message: Heartbeat) -> String {
+        write { out in
+            out.key("cursor", first: true)
+            out.integer(message.cursor)
+            out.key("type")
+            out.string(message.type)
+            out.end()
+        }
+    }
+
+    private static func write(_ body: (inout JSONOutput) -> Void) -> String {
+        var out = JSONOutput()
+        body(&out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+}
+
+/// UTF-8 being written as one JSON object (``key(_:first:)`` opens it, ``end()`` closes it).
+struct JSONOutput {
+    var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(512)
+    }
+
+    mutating func byte(_ byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    /// `{"name":` for the first key of an object, `,"name":` for the others. Names are ASCII.
+    mutating func key(_ name: StaticString, first: Bool = false) {
+        bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func end() {
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    mutating func integer(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0x00...0x1F:
+                let digits: StaticString = "0123456789abcdef"
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                digits.withUTF8Buffer { table in
+                    bytes.append(table[Int(byte >> 4)])
+                    bytes.append(table[Int(byte & 0x0F)])
+                }
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A `[String: String]` as `JSONEncoder` sorts it: by the keys' UTF-8 bytes.
+    mutating func stringMap(_ map: [String: String]) {
+        if map.isEmpty {
+            bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+            return
+        }
+        for (index, key) in map.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            bytes.append(index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            string(key)
+            bytes.append(UInt8(ascii: ":"))
+            string(map[key]!)
+        }
+        end()
+    }
+
+    mutating func event(_ event: OrderEvent) {
+        key("at", first: true)
+        string(event.at)
+        key("cursor")
+        integer(event.cursor)
+        key("order_id")
+        string(event.orderID)
+        key("seq")
+        integer(event.seq)
+        key("status")
+        string(event.status.rawValue)
+        key("type")
+        string(event.type.rawValue)
+        end()
+    }
+
+    mutating func ticket(_ ticket: Ticket) {
+        key("created_at", first: true)
+        string(ticket.createdAt)
+        if let customerName = ticket.customerName {
+            key("customer_name")
+            string(customerName)
+        }
+        key("id")
+        string(ticket.id)
+        key("items")
+        bytes.append(UInt8(ascii: "["))
+        for (index, item) in ticket.items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            key("name", first: true)
+            string(item.name)
+            if let notes = item.notes {
+                key("notes")
+                string(notes)
+            }
+            key("quantity")
+            integer(item.quantity)
+            end()
+        }
+        bytes.append(UInt8(ascii: "]"))
+        key("number")
+        integer(ticket.number)
+        key("restaurant_id")
+        string(ticket.restaurantID)
+        key("seq")
+        integer(ticket.seq)
+        key("status")
+        string(ticket.status.rawValue)
+        key("status_times")
+        stringMap(ticket.statusTimes)
+        key("updated_at")
+        string(ticket.updatedAt)
+        end()
+    }
+
+    mutating func trackerView(_ view: TrackerView) {
+        key("number", first: true)
+        integer(view.number)
+        key("order_id")
+        string(view.orderID)
+        key("seq")
+        integer(view.seq)
+        key("status")
+        string(view.status.rawValue)
+        key("status_times")
+        stringMap(view.statusTimes)
+        end()
+    }
+}
