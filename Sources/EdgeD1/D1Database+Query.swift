@@ -44,9 +44,13 @@ extension D1Database {
             return try withConnection { connection throws(D1Error) in
                 do {
                     return try connection.transaction {
-                        try queries.enumerated().map { index, query in
+                        // In one transaction the size after a query is the size before the next.
+                        var size: Int64?
+                        return try queries.enumerated().map { index, query in
                             current = index
-                            return try connection.run(query)
+                            let result = try connection.run(query, sizeBefore: size)
+                            size = result.sizeAfter
+                            return result.outcome
                         }
                     }
                 } catch let error as SQLiteError {
@@ -63,11 +67,14 @@ extension D1Database {
 }
 
 extension Connection {
-    /// Runs one query and measures it as Miniflare's `#query` does.
-    fileprivate func run(_ query: D1Query) throws(SQLiteError) -> D1QueryResult {
+    /// Runs one query and measures it as Miniflare's `#query` does; `sizeBefore` is the
+    /// database size when the caller already knows it (the previous query of the same
+    /// transaction measured it).
+    fileprivate func run(_ query: D1Query, sizeBefore known: Int64?) throws(SQLiteError) -> (outcome: D1QueryResult, sizeAfter: Int64) {
         let clock = ContinuousClock()
         let start = clock.now
-        let sizeBefore = try databaseSize()
+        let sizeBefore: Int64
+        if let known { sizeBefore = known } else { sizeBefore = try databaseSize() }
         let changesBefore = totalChanges
         let lastRowIdBefore = lastInsertRowID
 
@@ -86,7 +93,8 @@ extension Connection {
             rowsRead: outcome.rowsRead,
             rowsWritten: outcome.rowsWritten
         )
-        return D1QueryResult(
+        let result = D1QueryResult(
             columns: outcome.columnNames, rows: outcome.rows.map { $0.map(D1Value.init) }, meta: meta)
+        return (result, sizeAfter)
     }
 }

@@ -32,6 +32,12 @@ public struct EventStream: Sendable {
         try stream.writable.enqueue(ServerSentEvent(event: event, id: id, data: data).encoded())
     }
 
+    /// Queues an event already encoded with ``ServerSentEvent/encoded()``, without waiting: a
+    /// fan-out to many streams encodes each event once instead of once per stream.
+    public func enqueue(encoded event: ByteBuffer) throws {
+        try stream.writable.enqueue(event)
+    }
+
     /// Queues a comment line (`: text`), the usual keep-alive.
     public func comment(_ text: String = "") throws {
         try stream.writable.enqueue(ByteBuffer(string: ": \(text)\n\n"))
@@ -84,8 +90,14 @@ public struct ServerSentEvent: Sendable, Equatable {
         if let event { text += "event: \(event)\n" }
         if let id { text += "id: \(id)\n" }
         if let retry { text += "retry: \(retry)\n" }
-        for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
-            text += "data: \(line)\n"
+        if !data.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            // One line (any JSON message): no need to split by Character, which is slow on the
+            // tens of kilobytes of a snapshot.
+            text += "data: \(data)\n"
+        } else {
+            for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
+                text += "data: \(line)\n"
+            }
         }
         text += "\n"
         return ByteBuffer(string: text)

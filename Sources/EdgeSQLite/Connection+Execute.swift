@@ -32,25 +32,51 @@ extension Connection {
     ///   ``SQLiteError/wrongParameterCount``, ``SQLiteError/noStatement``, the authorizer's
     ///   refusals, or SQLite's error. Statements that ran before the failure are not undone:
     ///   run inside ``transaction(_:)`` for that.
+    ///
+    /// SQL holding one statement is kept prepared (up to ``preparedLimit`` texts) and reused the
+    /// next time the same text runs under the same ``authorization``: parsing and planning
+    /// cost more than running a small query. A reused statement is reset (bindings cleared,
+    /// counters restarted) before it runs again, and SQLite prepares it again by itself, through
+    /// the authorizer, when the schema has changed since.
     public func execute(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> QueryResult {
+        let key = PreparedKey(sql: sql, authorization: authorization)
+        if let statement = preparedStatements[key] {
+            _ = try database()
+            return try run(statement, bindings)
+        }
         let text = SQLText(sql)
         defer { text.deallocate() }
         var offset = 0
         while true {
             let (prepared, tail) = try prepareNext(text, from: offset, persistent: false)
             guard let statement = prepared else { throw .noStatement }
+            let single = offset == 0
             offset = text.skippingWhitespace(from: tail)
             if offset < text.count {
                 guard statement.parameterCount == 0 else { throw .parametersBeforeLastStatement }
                 while try statement.step() {}
                 continue
             }
-            try statement.bind(bindings)
-            let rows = try statement.rows()
-            return QueryResult(
-                columnNames: statement.columnNames, rows: rows,
-                rowsRead: statement.rowsRead, rowsWritten: statement.rowsWritten)
+            let result = try run(statement, bindings)
+            if single {
+                if preparedStatements.count >= Self.preparedLimit { preparedStatements.remove(at: preparedStatements.startIndex) }
+                preparedStatements[key] = statement
+            }
+            return result
         }
+    }
+
+    /// How many single-statement texts ``execute(_:_:)`` keeps prepared.
+    static let preparedLimit = 64
+
+    /// Binds, runs to the end and resets `statement`.
+    private func run(_ statement: Statement, _ bindings: [SQLiteValue]) throws(SQLiteError) -> QueryResult {
+        defer { statement.reset() }
+        try statement.bind(bindings)
+        let rows = try statement.rows()
+        return QueryResult(
+            columnNames: statement.columnNames, rows: rows,
+            rowsRead: statement.rowsRead, rowsWritten: statement.rowsWritten)
     }
 
     /// Prepares the statement starting at byte `offset` of `text`; returns it (nil when only
@@ -78,6 +104,13 @@ extension Connection {
         }
         return (statement, end)
     }
+}
+
+/// What a statement kept prepared by `execute` is found by: its text, and whose SQL it was, since
+/// the authorizer checked it under that authorization when it was prepared.
+struct PreparedKey: Hashable {
+    let sql: String
+    let authorization: Authorization
 }
 
 /// Forgets the byte offset of the connection's last error.

@@ -48,8 +48,14 @@ public final class Connection {
     let authorizer = Authorizer()
     /// Internal statements (transaction control, size) kept prepared, keyed by their SQL.
     var cachedStatements: [String: Statement] = [:]
+    /// Single statements run by ``execute(_:_:)``, kept prepared for their next run, keyed by
+    /// their SQL and the authorization they were prepared under (see `Connection+Execute.swift`).
+    var preparedStatements: [PreparedKey: Statement] = [:]
     /// How many ``transaction(_:)`` savepoints are open inside the outer transaction.
     var savepointDepth = 0
+    /// `PRAGMA page_size`, read once: SQL run here cannot change it (`page_size = N` is refused),
+    /// and workerd's `getPageSize` memoizes it the same way.
+    private var pageSize: Int64?
 
     /// Opens (creating if needed) the database at `path` and configures it.
     ///
@@ -94,6 +100,7 @@ public final class Connection {
     public func close() {
         guard let db = handle else { return }
         cachedStatements = [:]
+        preparedStatements = [:]
         sqlite3_set_authorizer(db, nil, nil)
         // close_v2 defers the close until any statement still held elsewhere is finalized.
         sqlite3_close_v2(db)
@@ -160,12 +167,23 @@ public final class Connection {
 
     /// The bytes the database's pages hold: (page_count - freelist_count) * page_size, as
     /// workerd's `SqlStorage::getDatabaseSize` computes it.
+    ///
+    ///
+    /// D1 reads it before and after every query (`meta.size_after`, `changed_db`). SQLite
+    /// prepares a PRAGMA again each time it runs (and the `pragma_page_count()` functions prepare
+    /// theirs on every scan), so this is the costliest part of a small query: the page size is
+    /// read once, leaving two PRAGMAs per call.
     public func databaseSize() throws(SQLiteError) -> Int64 {
-        let rows = try runInternal(
-            "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()"
-        )
-        guard case .integer(let pages) = rows.first?[0], case .integer(let free) = rows.first?[1],
-            case .integer(let pageSize) = rows.first?[2]
+        let pageSize: Int64
+        if let known = self.pageSize {
+            pageSize = known
+        } else {
+            guard case .integer(let size) = try runInternal("PRAGMA page_size").first?[0] else { return 0 }
+            pageSize = size
+            self.pageSize = size
+        }
+        guard case .integer(let pages) = try runInternal("PRAGMA page_count").first?[0],
+            case .integer(let free) = try runInternal("PRAGMA freelist_count").first?[0]
         else { return 0 }
         return (pages - free) * pageSize
     }

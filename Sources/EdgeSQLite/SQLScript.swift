@@ -46,7 +46,13 @@ public struct SQLScript: Sendable, Hashable {
 
     /// Whether `sql` holds nothing but whitespace and comments.
     public static func isBlank(_ sql: String) -> Bool {
-        tokens(of: Array(sql.utf8)[...]).isEmpty
+        // Checked before every D1 query: text whose first non-whitespace byte cannot open a
+        // comment has a token, so it is not blank, without tokenizing it.
+        for byte in sql.utf8 where !isWhitespaceByte(byte) {
+            if byte != UInt8(ascii: "-") && byte != UInt8(ascii: "/") { return false }
+            break
+        }
+        return tokens(of: Array(sql.utf8)[...]).isEmpty
     }
 
     /// The SQL tokens of `sql`, without whitespace and comments: words, quoted strings and

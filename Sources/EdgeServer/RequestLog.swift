@@ -17,7 +17,9 @@ enum RequestLog {
 
     /// The pathname of a request target, percent-encoding kept as sent, without the query.
     static func pathname(of url: URL) -> String {
-        let path = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? url.path
+        // The URL's own parsed path (every request checks it against the control routes), not
+        // a second parse through URLComponents.
+        let path = url.path(percentEncoded: true)
         return path.isEmpty ? "/" : path
     }
 

@@ -90,7 +90,7 @@ import Testing
         #expect(crypto.randomUUID().count == 36)
     }
 
-    @Test func bindingsNameWhatIsMissing() {
+    @Test func bindingsNameWhatIsMissing() throws {
         let bindings = Bindings(vars: ["A": "1"], resources: ["DB": "not a db"])
         #expect(throws: BindingError.self) { try bindings.get("ORDER_HUB", as: Int.self) }
         do { _ = try bindings.get("DB", as: Int.self) } catch {
