@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // SQLite's C API, from the system library (libsqlite3-dev).
@@ -108,6 +109,17 @@ let package = Package(
         ),
 
         .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime"]),
+        // Crash safety, bad input (property-based fuzzing), slow consumers, limits, security.
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "CounterFire", "EdgeTesting", "EdgeServer", "EdgeConfig", "EdgeD1", "EdgeDurableObjects", "edge",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "EdgeConfigTests", dependencies: ["EdgeConfig"]),
         .testTarget(name: "EdgeD1Tests", dependencies: ["EdgeD1", "EdgeSQLite"]),
         .testTarget(name: "EdgeDurableObjectsTests", dependencies: ["EdgeDurableObjects", "EdgeTesting"]),

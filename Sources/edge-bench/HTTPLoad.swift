@@ -1,0 +1,230 @@
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a closed-loop HTTP load run measured.
+struct LoadResult: Sendable {
+    /// Responses with the expected status.
+    var completed: Int
+    /// Responses with another status, and connections that failed.
+    var failed: Int
+    var seconds: Double
+    /// Per-request latency, send to last byte, in microseconds.
+    var latencies: [Double]
+    /// CPU time of the whole process (server and clients) during the run, in microseconds.
+    var cpu: Double = 0
+
+    /// Process CPU per completed request: the clients' share is the same for both servers, so
+    /// the difference between two runs is the difference between the servers.
+    var cpuPerRequest: Double { cpu / Double(max(completed, 1)) }
+
+    var perSecond: Double { Double(completed) / seconds }
+    var p50: Double { Stats.percentile(latencies, 50) }
+    var p99: Double { Stats.percentile(latencies, 99) }
+}
+
+/// A closed-loop load generator: `connections` keep-alive HTTP/1.1 connections, each sending the
+/// same request again as soon as the previous response has fully arrived, until the deadline.
+/// The same generator and request bytes are used against the worker and its baseline, so both
+/// see identical clients.
+enum HTTPLoad {
+    static func run(
+        group: any EventLoopGroup, port: Int, request: ByteBuffer, expectedStatus: Int,
+        connections: Int, duration: Double
+    ) async throws -> LoadResult {
+        let start = monotonicNanos()
+        let cpuStart = processCPU()
+        let deadline = start + UInt64(duration * 1e9)
+        var futures: [EventLoopFuture<ConnectionTally>] = []
+        for index in 0..<connections {
+            let loop = group.next()
+            let done = loop.makePromise(of: ConnectionTally.self)
+            let handler = LoadHandler(request: request, expectedStatus: expectedStatus, deadline: deadline, done: done)
+            let connect = ClientBootstrap(group: loop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+                }
+                .connect(host: "127.0.0.1", port: port)
+            connect.whenFailure { done.fail($0) }
+            futures.append(done.futureResult)
+            _ = index
+        }
+        var result = LoadResult(completed: 0, failed: 0, seconds: 0, latencies: [])
+        for future in futures {
+            do {
+                let tally = try await future.get()
+                result.completed += tally.completed
+                result.failed += tally.failed
+                result.latencies += tally.latencies
+            } catch {
+                result.failed += 1
+            }
+        }
+        result.seconds = seconds(from: start, to: monotonicNanos())
+        result.cpu = processCPU() - cpuStart
+        return result
+    }
+}
+
+struct ConnectionTally: Sendable {
+    var completed = 0
+    var failed = 0
+    var latencies: [Double] = []
+}
+
+private final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let request: ByteBuffer
+    private let expectedStatus: Int
+    private let deadline: UInt64
+    private let done: EventLoopPromise<ConnectionTally>
+    private var received: ByteBuffer?
+    private var sentAt: UInt64 = 0
+    private var tally = ConnectionTally()
+    private var finished = false
+
+    init(request: ByteBuffer, expectedStatus: Int, deadline: UInt64, done: EventLoopPromise<ConnectionTally>) {
+        self.request = request
+        self.expectedStatus = expectedStatus
+        self.deadline = deadline
+        self.done = done
+        tally.latencies.reserveCapacity(16_384)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        send(context: context)
+    }
+
+    private func send(context: ChannelHandlerContext) {
+        sentAt = monotonicNanos()
+        context.writeAndFlush(wrapOutboundOut(request), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        if received == nil {
+            received = bytes
+        } else {
+            received!.writeBuffer(&bytes)
+        }
+        while let buffer = received, buffer.readableBytes > 0 {
+            let length = buffer.withUnsafeReadableBytes { HTTPWire.parse($0).flatMap { response in response.totalLength.map { ($0, response.status) } } }
+            guard let (total, status) = length else { return }
+            received!.moveReaderIndex(forwardBy: total)
+            if received!.readableBytes == 0 { received = nil } else { received!.discardReadBytes() }
+            let now = monotonicNanos()
+            if status == expectedStatus {
+                tally.completed += 1
+                tally.latencies.append(Double(now - sentAt) / 1000)
+            } else {
+                tally.failed += 1
+            }
+            if now < deadline {
+                send(context: context)
+            } else {
+                finish(context: context)
+                return
+            }
+        }
+    }
+
+    private func finish(context: ChannelHandlerContext) {
+        guard !finished else { return }
+        finished = true
+        done.succeed(tally)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !finished {
+            finished = true
+            tally.failed += 1
+            done.succeed(tally)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// One keep-alive connection for single requests (creating an order, reading a status).
+final class KeepAliveClient: @unchecked Sendable {
+    private let channel: any Channel
+    private let handler: ReplyHandler
+
+    private init(channel: any Channel, handler: ReplyHandler) {
+        self.channel = channel
+        self.handler = handler
+    }
+
+    static func connect(group: any EventLoopGroup, port: Int) async throws -> KeepAliveClient {
+        let handler = ReplyHandler()
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        return KeepAliveClient(channel: channel, handler: handler)
+    }
+
+    /// Sends `request` and returns the status and body of the response.
+    func send(_ request: ByteBuffer) async throws -> (status: Int, body: [UInt8]) {
+        let promise = channel.eventLoop.makePromise(of: (Int, [UInt8]).self)
+        channel.eventLoop.execute {
+            self.handler.pending.append(promise)
+        }
+        channel.writeAndFlush(request, promise: nil)
+        let (status, body) = try await promise.futureResult.get()
+        return (status, body)
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+}
+
+private final class ReplyHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    var pending: [EventLoopPromise<(Int, [UInt8])>] = []
+    private var received: ByteBuffer?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        if received == nil { received = bytes } else { received!.writeBuffer(&bytes) }
+        while let buffer = received, buffer.readableBytes > 0 {
+            let parsed: (Int, Int, [UInt8])? = buffer.withUnsafeReadableBytes { raw in
+                guard let response = HTTPWire.parse(raw), let total = response.totalLength else { return nil }
+                let body = response.bodyRange.map { Array(raw[$0]) } ?? Array(raw[response.headLength..<total])
+                return (total, response.status, body)
+            }
+            guard let (total, status, body) = parsed else { return }
+            received!.moveReaderIndex(forwardBy: total)
+            if received!.readableBytes == 0 { received = nil }
+            if !pending.isEmpty { pending.removeFirst().succeed((status, body)) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let waiting = pending
+        pending = []
+        waiting.forEach { $0.fail(ChannelError.ioOnClosedChannel) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// User + system CPU time of this process, in microseconds.
+func processCPU() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+}
