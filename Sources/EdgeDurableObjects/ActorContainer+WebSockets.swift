@@ -20,6 +20,8 @@ extension ActorContainer {
         let key = ObjectIdentifier(socket)
         try state.withLock { (state) throws(DurableObjectError) in
             guard state.generation == generation, !state.shutDown else { throw .instanceInactive }
+            let limit = context.host.settings.maxHibernatableWebSockets
+            guard state.hosted.count < limit else { throw .tooManyWebSockets(limit: limit) }
             state.hosted[key] = HostedSocket(socket: socket, tags: distinct, order: state.takeToken())
             state.lifecycle.hibernatableSocketsChanged(to: state.hosted.count)
         }

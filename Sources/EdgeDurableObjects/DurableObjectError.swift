@@ -124,6 +124,13 @@ extension DurableObjectError {
     static let acceptedViaAccept = DurableObjectError(
         "Error", "Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`")
     static let tooManyTags = DurableObjectError("Error", "a Hibernatable WebSocket cannot have more than 10 tags")
+    /// `acceptWebSocket` past production's limit of hibernatable connections per object
+    /// (32 768; workerd does not enforce it, and its text is not published: this one is ours).
+    static func tooManyWebSockets(limit: Int) -> DurableObjectError {
+        DurableObjectError(
+            "Error",
+            "Too many WebSockets: a Durable Object can hold at most \(limit) hibernatable WebSocket connections. Close one before accepting another.")
+    }
     static func tagTooLong(_ tag: String) -> DurableObjectError {
         DurableObjectError("Error", "\"\(tag)\" is longer than the max tag length (256 characters).")
     }

@@ -18,15 +18,20 @@ public struct LifecycleSettings: Sendable, Hashable {
     /// workerd's `preventEviction` (Miniflare's `unsafePreventEviction`): idle objects stay in
     /// memory until evicted by request.
     public var preventEviction: Bool
+    /// How many hibernatable WebSockets one object may hold at once (production: 32 768);
+    /// `acceptWebSocket` past it fails with ``DurableObjectError`` "Too many WebSockets...".
+    public var maxHibernatableWebSockets: Int
 
-    /// Production's timings unless given: 10 s, 70 s, 30 s.
+    /// Production's timings and limits unless given: 10 s, 70 s, 30 s, 32 768 sockets.
     public init(
         hibernateAfter: Duration = .seconds(10), evictAfter: Duration = .seconds(70),
-        evictionTimeout: Duration = .seconds(30), preventEviction: Bool = false
+        evictionTimeout: Duration = .seconds(30), preventEviction: Bool = false,
+        maxHibernatableWebSockets: Int = 32_768
     ) {
         self.hibernateAfter = hibernateAfter
         self.evictAfter = evictAfter
         self.evictionTimeout = evictionTimeout
         self.preventEviction = preventEviction
+        self.maxHibernatableWebSockets = maxHibernatableWebSockets
     }
 }
