@@ -257,9 +257,12 @@ final class InputGate: Sendable {
     }
 
     /// Moves to the instance `generation`: the old instance's lock and waiters are released
-    /// (waiters learn that their instance is gone).
+    /// (waiters learn that their instance is gone). Never moves back: a teardown finishing after
+    /// the next instance was constructed (an event admitted between the two) finds the gate
+    /// already past it, and must not make the new instance's storage look stale.
     func advance(to generation: Int) {
         let (waiters, admission) = state.withLock { state -> ([CheckedContinuation<Bool, Never>], CheckedContinuation<Void, Never>?) in
+            guard generation > state.generation else { return ([], nil) }
             state.generation = generation
             state.lockToken = nil
             let waiters = state.blocked.map { blocked in

@@ -21,6 +21,26 @@ struct ForcedLifecycleTests {
         }
     }
 
+    /// A reset tears the old instance down after releasing the object's lock; an event admitted
+    /// in between constructs the next instance, whose storage must not be taken for the old one's.
+    @Test func anEventRacingAResetGetsAWorkingInstance() async throws {
+        try await Harness.run { harness throws in
+            let stub = harness.counter("race")
+            var raced = 0
+            for round in 0..<300 {
+                _ = try await stub.call { try await $0.increment() }
+                async let reset = harness.runtime.reset(binding: "COUNTER", target: .name("race"))
+                async let racer: Int? = try? await stub.call { try await $0.increment() }  // may fail with the reset
+                if await racer != nil { raced += 1 }
+                _ = try await reset
+                // Whatever the interleaving, the instance now in memory has working storage.
+                let count = try await stub.call { try await $0.count() }
+                #expect(count > round, "round \(round)")
+            }
+            #expect(raced > 0, "some racing events ran")
+        }
+    }
+
     @Test func evictCloseDropsHibernatableAndPlainSockets() async throws {
         try await Harness.run { harness throws in
             let stub = harness.sockets("drop")
