@@ -11,7 +11,7 @@ import Testing
 /// (real migrations, real SQLite files in a temporary state directory, removed afterwards).
 func withCounterFire<T>(_ mode: TestMode = .inProcess, vars: [String: String] = [:], _ body: (TestClient) async throws -> T) async throws -> T {
     let config = try WranglerConfig.load(from: repositoryRoot.appendingPathComponent("wrangler-like.toml")).config
-    let quiet = Logger(label: "edge", factory: { _ in SwiftLogNoOpLogHandler() })
+    let quiet = ProcessInfo.processInfo.environment["EDGE_TEST_LOG"] != nil ? Logger(label: "edge", factory: { StreamLogHandler.standardError(label: $0) }) : Logger(label: "edge", factory: { _ in SwiftLogNoOpLogHandler() })
     return try await Emulator.test(mode, config: config, module: CounterFireWorker.module, secrets: vars, logger: quiet, body)
 }
 
