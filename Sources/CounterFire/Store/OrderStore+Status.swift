@@ -20,38 +20,39 @@ extension OrderStore {
     /// retry means another change committed, and an order has at most three before it is
     /// terminal. `(order_id, seq)` is unique in the log as a backstop.
     func changeStatus(order id: String, to next: OrderStatus, expectedSeq: Int?) async throws -> StatusChangeOutcome {
-        while true {
-            guard let ticket = try await ticket(order: id) else { throw APIError.orderNotFound }
-            if ticket.status == next { return .unchanged(ticket) }
-            guard ticket.status.canChange(to: next) else { throw APIError.invalidTransition(from: ticket.status, to: next) }
-            if let expectedSeq, expectedSeq != ticket.seq {
-                throw APIError.seqConflict(expected: expectedSeq, actual: ticket.seq)
-            }
-            let now = Timestamp.now()
-            let newSeq = ticket.seq + 1
-            let results = try await db.batch([
-                db.prepare("""
-                    UPDATE orders SET status = ?2, seq = ?3, updated_at = ?4,
-                        status_times = json_set(status_times, '$.' || ?2, ?4)
-                    WHERE id = ?1 AND seq = ?5
-                    """).bind(id, next.rawValue, newSeq, now, ticket.seq),
-                db.prepare("UPDATE restaurant SET last_cursor = last_cursor + 1 WHERE id = ?1 AND changes() = 1")
-                    .bind(ticket.restaurantID),
-                db.prepare("""
-                    INSERT INTO order_event (restaurant_id, cursor, order_id, seq, type, status, at)
-                    SELECT ?1, last_cursor, ?2, ?3, 'order.status_changed', ?4, ?5 FROM restaurant WHERE id = ?1 AND changes() = 1
-                    """).bind(ticket.restaurantID, id, newSeq, next.rawValue, now),
-                db.prepare("SELECT cursor FROM order_event WHERE order_id = ?1 AND seq = ?2").bind(id, newSeq),
-            ])
-            guard results[0].meta.changes == 1 else { continue }
-            struct CursorRow: Decodable { let cursor: Int }
-            let cursor = try StoreError.required(results[3].rows(as: CursorRow.self).first?.cursor, "event \(id)#\(newSeq)")
-            var updated = ticket
-            updated.status = next
-            updated.seq = newSeq
-            updated.updatedAt = now
-            updated.statusTimes[next.rawValue] = now
-            return .changed(updated, OrderEvent(orderID: id, seq: newSeq, cursor: cursor, type: .statusChanged, status: next, at: now))
+        guard let ticket = try await ticket(order: id) else { throw APIError.orderNotFound }
+        if ticket.status == next { return .unchanged(ticket) }
+        guard ticket.status.canChange(to: next) else { throw APIError.invalidTransition(from: ticket.status, to: next) }
+        if let expectedSeq, expectedSeq != ticket.seq {
+            throw APIError.seqConflict(expected: expectedSeq, actual: ticket.seq)
         }
+        let now = Timestamp.now()
+        let newSeq = ticket.seq + 1
+        let results = try await db.batch([
+            db.prepare("""
+                UPDATE orders SET status = ?2, seq = ?3, updated_at = ?4,
+                    status_times = json_set(status_times, '$.' || ?2, ?4)
+                WHERE id = ?1 AND seq = ?5
+                """).bind(id, next.rawValue, newSeq, now, ticket.seq),
+            db.prepare("UPDATE restaurant SET last_cursor = last_cursor + 1 WHERE id = ?1 AND changes() = 1")
+                .bind(ticket.restaurantID),
+            db.prepare("""
+                INSERT INTO order_event (restaurant_id, cursor, order_id, seq, type, status, at)
+                SELECT ?1, last_cursor, ?2, ?3, 'order.status_changed', ?4, ?5 FROM restaurant WHERE id = ?1 AND changes() = 1
+                """).bind(ticket.restaurantID, id, newSeq, next.rawValue, now),
+            db.prepare("SELECT cursor FROM order_event WHERE order_id = ?1 AND seq = ?2").bind(id, newSeq),
+        ])
+        guard results[0].meta.changes == 1 else {
+            // Another change committed in between: decide again on what it left.
+            return try await changeStatus(order: id, to: next, expectedSeq: expectedSeq)
+        }
+        struct CursorRow: Decodable { let cursor: Int }
+        let cursor = try StoreError.required(results[3].rows(as: CursorRow.self).first?.cursor, "event \(id)#\(newSeq)")
+        var updated = ticket
+        updated.status = next
+        updated.seq = newSeq
+        updated.updatedAt = now
+        updated.statusTimes[next.rawValue] = now
+        return .changed(updated, OrderEvent(orderID: id, seq: newSeq, cursor: cursor, type: .statusChanged, status: next, at: now))
     }
 }
