@@ -26,6 +26,9 @@ public struct APIError: Error, Sendable, Equatable {
     static let idempotencyConflict = APIError(.conflict, "idempotency_conflict", "This Idempotency-Key was used with another body.")
     static let invalidIdempotencyKey = APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters.")
 
+    static func tooManyConnections(_ detail: String) -> APIError {
+        APIError(.serviceUnavailable, "too_many_connections", "The kitchen hub cannot take another WebSocket; retry later or use the event stream. \(detail)")
+    }
     static func notFound(_ path: String) -> APIError {
         APIError(.notFound, "not_found", "No route for \(path).")
     }

@@ -50,6 +50,9 @@ extension OrderHub {
     func greetKitchen(socket: WebSocket, start: Start) async throws {
         let (messages, size) = try await kitchenGreeting(start: start)
         state.acceptWebSocket(socket, tags: [Self.kitchenTag])
+        // Refused (the hub holds as many sockets as an object may): the event fails with the
+        // host's error once this returns. Throwing here would reset the hub, dropping every socket.
+        guard socket.isAccepted else { return }
         try socket.serializeAttachment(KitchenSocket(greetingBytes: size))
         for message in messages { try socket.send(message.data) }
     }

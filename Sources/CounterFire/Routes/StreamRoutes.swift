@@ -17,7 +17,11 @@ struct StreamRoutes {
         try await KitchenKey.verify(request, restaurant: restaurant, store: store)
         var query: [URLQueryItem] = []
         if let after = request.searchParams.get("after") { query.append(URLQueryItem(name: "after", value: after)) }
-        return try await env.ORDER_HUB.getByName(restaurant).fetch(forwarded(request, path: "/kds", query: query))
+        do {
+            return try await env.ORDER_HUB.getByName(restaurant).fetch(forwarded(request, path: "/kds", query: query))
+        } catch let error as DurableObjectError where error.message.hasPrefix("Too many WebSockets") {
+            throw APIError.tooManyConnections(error.message)
+        }
     }
 
     func tracker(_ request: Request, token: String) async throws -> Response {
