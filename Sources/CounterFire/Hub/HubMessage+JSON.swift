@@ -79,7 +79,7 @@ struct JSONOutput {
     var bytes: [UInt8] = []
 
     init() {
-        bytes.reserveCapacity(512)
+        bytes.reserveCapacity(1024)
     }
 
     mutating func byte(_ byte: UInt8) {
@@ -105,6 +105,11 @@ struct JSONOutput {
 
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: value.utf8)  // nothing to escape: the usual case
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
