@@ -23,6 +23,34 @@ enum RequestLog {
         return path.isEmpty ? "/" : path
     }
 
+    /// The path as logs show it: ``pathname(of:)`` (never the query, where browsers put keys:
+    /// `?key=`), with each segment that looks like a bearer token replaced by `[redacted]`, so
+    /// capability URLs (`/v1/track/<token>`) leave no usable secret in a log.
+    ///
+    /// A segment looks like a token when it has 20 or more characters, all of them URL-safe
+    /// base64 (`A-Z a-z 0-9 - _`), with upper- and lowercase letters mixed: random tokens nearly
+    /// always are (a 32-character one lacks an uppercase letter with a chance of 1 in 10^7),
+    /// while lowercase hex ids, UUIDs and file names with an extension are not.
+    static func loggedPath(of url: URL) -> String {
+        pathname(of: url).split(separator: "/", omittingEmptySubsequences: false)
+            .map { looksLikeToken($0) ? "[redacted]" : String($0) }
+            .joined(separator: "/")
+    }
+
+    static func looksLikeToken(_ segment: Substring) -> Bool {
+        guard segment.utf8.count >= 20 else { return false }
+        var upper = false, lower = false
+        for byte in segment.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): upper = true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): lower = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): continue
+            default: return false
+            }
+        }
+        return upper && lower
+    }
+
     /// The status text: the reason phrase the response carries, else the standard one.
     static func statusText(_ status: HTTPResponse.Status) -> String {
         status.reasonPhrase.isEmpty ? standardReasonPhrase(status.code) : status.reasonPhrase
@@ -66,7 +94,7 @@ extension Logger {
         guard logLevel <= .info else { return }  // the line is built only when it will be written
         let line = RequestLog.line(
             method: method,
-            path: RequestLog.pathname(of: url),
+            path: RequestLog.loggedPath(of: url),
             status: status,
             duration: ContinuousClock.now - start
         )

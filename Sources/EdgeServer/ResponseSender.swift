@@ -37,7 +37,7 @@ struct ResponseSender {
         if let socket = response.webSocket {
             // Only a connection's first request, asking to upgrade, is upgraded (WorkerChannel).
             socket.abort(reason: "The request did not ask to upgrade to a WebSocket.")
-            logger.error("The worker answered \(request.method.rawValue) \(RequestLog.pathname(of: request.url)) with a WebSocket, but the request did not ask to upgrade (Upgrade: websocket).")
+            logger.error("The worker answered \(request.method.rawValue) \(RequestLog.loggedPath(of: request.url)) with a WebSocket, but the request did not ask to upgrade (Upgrade: websocket).")
             response = EdgeRuntime.Response("Worker returned a WebSocket response to a request that did not ask for one.", status: .internalServerError)
         }
         let status = response.status
@@ -65,7 +65,7 @@ struct ResponseSender {
             do {
                 for try await chunk in response.body { bytes = chunk }
             } catch {
-                logger.error("\(request.method.rawValue) \(RequestLog.pathname(of: request.url)): the response body failed, closing the connection: \(error)")
+                logger.error("\(request.method.rawValue) \(RequestLog.loggedPath(of: request.url)): the response body failed, closing the connection: \(error)")
                 throw error
             }
             try await writer.write(response: head, body: ResponseBody(byteBuffer: bytes))
@@ -90,7 +90,7 @@ struct ResponseSender {
                 guard connection.isEnding else { throw error }
                 break  // shutdown ended the stream: finish the response cleanly
             } catch {
-                logger.error("\(request.method.rawValue) \(RequestLog.pathname(of: request.url)): the response body failed, closing the connection: \(error)")
+                logger.error("\(request.method.rawValue) \(RequestLog.loggedPath(of: request.url)): the response body failed, closing the connection: \(error)")
                 throw error
             }
             guard let chunk else { break }
