@@ -15,7 +15,8 @@ import Synchronization
 /// auto-reply comes back through the client end's events and is sent as the answering Close frame,
 /// after which the TCP connection ends. A close started by the worker (or by shutdown, 1001) is
 /// sent as a Close frame, and the connection ends when the client answers or after
-/// ``closeTimeout``. A connection lost without a Close frame aborts the client end: the worker sees
+/// ``closeTimeout`` (counted from the close, so a client that stopped reading, with messages
+/// still queued ahead of the Close frame, is dropped and its queue freed). A connection lost without a Close frame aborts the client end: the worker sees
 /// 1006 with `wasClean: false`. Pings are answered; the server pings every ``pingInterval``.
 struct WebSocketBridge {
     /// workerd's limit on a received message.
@@ -55,6 +56,13 @@ struct WebSocketBridge {
     /// Runs until the connection is closed.
     func run() async {
         let handshake = Handshake()
+        // Once the client end is closed, the connection ends within `closeTimeout`, also when our
+        // Close frame cannot be written: a client that stopped reading has the worker's backlog
+        // queued ahead of it, which would otherwise stay in memory for as long as it holds on.
+        let network = channel.channel
+        socket.onClose {
+            network.eventLoop.scheduleTask(in: Self.closeTimeout) { network.close(promise: nil) }
+        }
         do {
             try await channel.executeThenClose { inbound, outbound in
                 await withTaskGroup(of: Void.self) { group in
