@@ -84,7 +84,9 @@ struct StreamingTests {
         }
     }
 
-    @Test("a client that goes away mid-stream cancels the stream within a second", arguments: TestMode.allCases)
+    /// The cancellation is driven by the connection closing, not by the next write failing (the
+    /// worker writes nothing more); the bound only tells "promptly" from "never" on a busy machine.
+    @Test("a client that goes away mid-stream cancels the stream promptly", arguments: TestMode.allCases)
     func disconnectCancelsTheStream(mode: TestMode) async throws {
         let (name, probe) = Probe.fresh()
         try await withEmulator(mode) { client in
@@ -94,9 +96,9 @@ struct StreamingTests {
             #expect(first?.text == "tick\n")
             let left = ContinuousClock.now
             response.cancel()
-            let canceled = await probe.wait(timeout: .seconds(1)) { $0.hasPrefix("canceled") }
+            let canceled = await probe.wait(timeout: .seconds(5)) { $0.hasPrefix("canceled") }
             #expect(canceled != nil, "the worker's onCancel did not run")
-            #expect(ContinuousClock.now - left < .seconds(1))
+            #expect(ContinuousClock.now - left < .seconds(5))
         }
     }
 

@@ -51,7 +51,7 @@ import Testing
             let writers = (0..<6).map { writer in
                 Task { await Self.write(port: port, burst: burst, writer: writer) }
             }
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(90)
             while burst.ackCount < 150, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(5))
             }
@@ -199,7 +199,7 @@ final class KitchenRecorder: Sendable {
     var snapshots: Int { state.withLock { $0.snapshots } }
 
     func waitForSnapshot() async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(90)
         while !snapshotSeen.load(ordering: .relaxed) {
             guard ContinuousClock.now < deadline else { throw TestFailure("no snapshot on the kitchen stream") }
             try await Task.sleep(for: .milliseconds(5))

@@ -23,10 +23,11 @@ func withCounterFire<T>(
     _ mode: TestMode = .inProcess,
     logger: Logger = quietLogger,
     lifecycle: LifecycleSettings? = nil,
+    secrets: [String: String] = [:],
     _ body: (TestClient) async throws -> T
 ) async throws -> T {
     let config = try WranglerConfig.load(from: repositoryRoot.appendingPathComponent("wrangler-like.toml")).config
-    return try await Emulator.test(mode, config: config, module: CounterFireWorker.module, lifecycle: lifecycle, logger: logger, body)
+    return try await Emulator.test(mode, config: config, module: CounterFireWorker.module, secrets: secrets, lifecycle: lifecycle, logger: logger, body)
 }
 
 let kitchenKey = "demo-kitchen-key"
