@@ -27,6 +27,32 @@ import Testing
         }
     }
 
+    /// The write applies only while the order still has the seq that was read: a decision on a
+    /// stale read writes nothing, then is taken again on the order as it is now.
+    @Test func aStatusChangeOnAStaleReadDecidesAgain() async throws {
+        try await withCounterFire { client in
+            let created = try await client.createOrder()
+            let store = OrderStore(db: client.d1("DB"))
+            let stale = try #require(try await store.ticket(order: created.order.id))
+            #expect(try await client.changeStatus(created.order.id, to: "preparing").status == .ok)
+
+            // With expected_seq 1 (the stale read's), the order as it is now is a conflict.
+            await #expect(throws: APIError.seqConflict(expected: 1, actual: 2)) {
+                _ = try await store.changeStatus(stale, to: .cancelled, expectedSeq: 1)
+            }
+            // Without: the write on the stale read changes nothing; the second decision is written.
+            guard case .changed(let ticket, let event) = try await store.changeStatus(stale, to: .cancelled, expectedSeq: nil) else {
+                Issue.record("expected a change")
+                return
+            }
+            #expect(ticket.seq == 3 && ticket.status == .cancelled)
+            #expect(event.seq == 3 && event.cursor == 3)
+            let log = try await client.log()
+            #expect(log.map(\.seq) == [1, 2, 3])
+            expectWellFormed(log)
+        }
+    }
+
     @Test func healthAndUnknownRoutes() async throws {
         try await withCounterFire { client in
             #expect(try await client.execute(.get, "/v1/health").text == #"{"ok":true}"#)

@@ -21,6 +21,13 @@ extension OrderStore {
     /// terminal. `(order_id, seq)` is unique in the log as a backstop.
     func changeStatus(order id: String, to next: OrderStatus, expectedSeq: Int?) async throws -> StatusChangeOutcome {
         guard let ticket = try await ticket(order: id) else { throw APIError.orderNotFound }
+        return try await changeStatus(ticket, to: next, expectedSeq: expectedSeq)
+    }
+
+    /// Decides on `ticket` as read, and writes if it is still the order's latest seq; otherwise
+    /// reads the order again and decides again.
+    func changeStatus(_ ticket: Ticket, to next: OrderStatus, expectedSeq: Int?) async throws -> StatusChangeOutcome {
+        let id = ticket.id
         if ticket.status == next { return .unchanged(ticket) }
         guard ticket.status.canChange(to: next) else { throw APIError.invalidTransition(from: ticket.status, to: next) }
         if let expectedSeq, expectedSeq != ticket.seq {
