@@ -10,15 +10,19 @@ cd "$(dirname "$0")/.."
 scratch=.build-ci
 echo "==> swift test (coverage build in $scratch)"
 swift build --build-tests --enable-code-coverage --scratch-path "$scratch"
-swift test --skip-build --enable-code-coverage --scratch-path "$scratch" --parallel --num-workers 2
+# The reliability suite (kill -9 bursts, 32 MiB messages, stuck TCP readers) loads a 2-core
+# machine on its own: it runs after the others rather than beside them. A hang fails the run
+# (timeout) instead of using up the CI budget. Both runs add to the same coverage profile.
+# Each `swift test` starts its profile afresh, so the first one's is kept aside for the gate.
+profiles="$scratch/coverage-profiles"
+rm -rf "$profiles" && mkdir -p "$profiles"
+timeout 1200 swift test --skip-build --enable-code-coverage --scratch-path "$scratch" --parallel --num-workers 2 --skip ReliabilityTests
+cp "$scratch/debug/codecov/default.profdata" "$profiles/suites.profdata"
+timeout 1200 swift test --skip-build --enable-code-coverage --scratch-path "$scratch" --filter ReliabilityTests
+cp "$scratch/debug/codecov/default.profdata" "$profiles/reliability.profdata"
 
 echo "==> coverage gate"
-# The gate was not yet seen passing on the final code (see the issue note); until it is, a miss
-# is reported loudly but does not fail the run. COVERAGE_GATE=strict makes it fatal.
-if ! scripts/coverage-gate.sh "$scratch"; then
-  if [ "${COVERAGE_GATE:-}" = strict ]; then exit 1; fi
-  echo "coverage gate: MISSED (advisory until verified; set COVERAGE_GATE=strict to fail the run)"
-fi
+scripts/coverage-gate.sh "$scratch"
 
 echo "==> end-to-end suites"
 scripts/e2e.sh
