@@ -39,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Shorter rounds and no 10 000-socket step: under a minute.")
     var quick = false
 
-    @Option(help: "Only these figures, comma-separated (1-9, or 'scaling' which runs with 4 and 5).")
+    @Option(help: "Only these figures, comma-separated numbers 1-9 (the scaling rows come with 4 and 5).")
     var only: String?
 
     @Option(help: "The repository root (where wrangler-like.toml and .build/release/edge are).")
@@ -51,6 +51,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = monotonicNanos()
+        let loadAtStart = loadAverage()
         let root = repositoryRoot(self.root)
         let settings = Settings(
             rounds: rounds ?? (quick ? 3 : 5), quick: quick, scaleSockets: quick ? [100, 1_000] : [100, 1_000, 10_000])
@@ -117,8 +118,11 @@ struct RunCommand: AsyncParsableCommand {
         if let rounds { command += " --rounds \(rounds)" }
         if let only { command += " --only \(only)" }
         if json { command += " --json" }
-        let report = Report(command: command, rounds: settings.rounds, quick: quick, cores: ProcessInfo.processInfo.activeProcessorCount, figures: rows)
-        progress("done in \(Format.number(seconds(from: started, to: monotonicNanos()), digits: 1)) s")
+        let elapsed = seconds(from: started, to: monotonicNanos())
+        let report = Report(
+            command: command, rounds: settings.rounds, quick: quick, cores: ProcessInfo.processInfo.activeProcessorCount,
+            loadAverage: [loadAtStart, loadAverage()], seconds: elapsed, figures: rows)
+        progress("done in \(Format.number(elapsed, digits: 1)) s; load average \(report.loadAverage.map { Format.number($0, digits: 2) }.joined(separator: " -> "))")
         emit(json ? report.json() : report.table())
     }
 }

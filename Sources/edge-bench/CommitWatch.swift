@@ -1,5 +1,8 @@
 import CSQLite
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Sees the moment another connection commits to a SQLite file: a second connection polls
 /// `PRAGMA data_version` (which changes when any other connection commits) on its own thread,
@@ -41,6 +44,9 @@ final class CommitWatch: @unchecked Sendable {
                     committedAt = monotonicNanos()
                     break
                 }
+                // Sleeping between polls rather than spinning: on a busy machine the scheduler
+                // wakes a sleeper promptly, where a spinning thread waits for its next slice.
+                usleep(50)
             }
             done.signal()
         }

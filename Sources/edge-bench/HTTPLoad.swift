@@ -38,7 +38,7 @@ enum HTTPLoad {
         let cpuStart = processCPU()
         let deadline = start + UInt64(duration * 1e9)
         var futures: [EventLoopFuture<ConnectionTally>] = []
-        for index in 0..<connections {
+        for _ in 0..<connections {
             let loop = group.next()
             let done = loop.makePromise(of: ConnectionTally.self)
             let handler = LoadHandler(request: request, expectedStatus: expectedStatus, deadline: deadline, done: done)
@@ -50,7 +50,6 @@ enum HTTPLoad {
                 .connect(host: "127.0.0.1", port: port)
             connect.whenFailure { done.fail($0) }
             futures.append(done.futureResult)
-            _ = index
         }
         var result = LoadResult(completed: 0, failed: 0, seconds: 0, latencies: [])
         for future in futures {

@@ -39,7 +39,10 @@ struct Report: Encodable, Sendable {
     var rounds: Int
     var quick: Bool
     var cores: Int
-    var swift: String = "6.3.1"
+    /// `/proc/loadavg`'s one-minute figure when the run started and when it ended: on a shared
+    /// machine, how busy the rest of it was.
+    var loadAverage: [Double] = []
+    var seconds: Double = 0
     var figures: [Figure] = []
 
     func table() -> String {
@@ -111,4 +114,10 @@ func progress(_ message: String) {
 /// Writes a line to stdout at once (the table, the soak's lines, the client process's answers).
 func emit(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// The one-minute load average (`/proc/loadavg`).
+func loadAverage() -> Double {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return Double(text.split(separator: " ").first ?? "") ?? .nan
 }

@@ -10,6 +10,11 @@ struct ThroughputBench {
     let settings: Settings
     let group: any EventLoopGroup
 
+    /// Paired per-round ratios as `median (min-max)`.
+    static func spread(_ ratios: [Double]) -> String {
+        "\(Format.ratio(Stats.median(ratios))) (\(Format.ratio(ratios.min() ?? .nan))-\(Format.ratio(ratios.max() ?? .nan)))"
+    }
+
     func run(server: BenchServer) async throws -> [Figure] {
         let port = server.port
         let request = HTTPWire.request("GET", "/v1/health", port: port)
@@ -45,10 +50,12 @@ struct ThroughputBench {
         let failures = worker.map(\.failed).reduce(0, +) + baseline.map(\.failed).reduce(0, +)
         let rps = Stats.median(worker.map(\.perSecond))
         let baseRPS = Stats.median(baseline.map(\.perSecond))
-        let rpsRatio = Stats.median(zip(worker, baseline).map { $0.perSecond / $1.perSecond })
+        let rpsRatio = rps / baseRPS
+        let pairedRPS = zip(worker, baseline).map { $0.perSecond / $1.perSecond }
         let p99 = Stats.median(worker.map(\.p99))
         let baseP99 = Stats.median(baseline.map(\.p99))
-        let p99Ratio = Stats.median(zip(worker, baseline).map { $1.p99 / $0.p99 })
+        let p99Ratio = baseP99 / p99
+        let pairedP99 = zip(worker, baseline).map { $1.p99 / $0.p99 }
         let load = "\(connections) keep-alive connections, \(duration) s per round, alternating order"
         return [
             Figure(
@@ -56,13 +63,13 @@ struct ThroughputBench {
                 baseline: "\(Format.grouped(baseRPS)) req/s (bare Hummingbird)", ratio: Format.ratio(rpsRatio), target: ">= 0.85x",
                 verdict: rpsRatio >= 0.85 ? .pass : .miss, value: rps, unit: "req/s", baselineValue: baseRPS,
                 ratioValue: rpsRatio, rounds: settings.rounds,
-                detail: "\(load); process CPU per request: worker \(Format.us(Stats.median(worker.map(\.cpuPerRequest)))), bare \(Format.us(Stats.median(baseline.map(\.cpuPerRequest)))) (clients included in both); non-200 or failed: \(failures)"),
+                detail: "\(load); per-round ratios \(Self.spread(pairedRPS)); process CPU per request: worker \(Format.us(Stats.median(worker.map(\.cpuPerRequest)))), bare \(Format.us(Stats.median(baseline.map(\.cpuPerRequest)))) (clients included in both); non-200 or failed: \(failures)"),
             Figure(
                 figure: "1b. GET /v1/health through the worker, p99", result: Format.ms(p99 / 1000),
                 baseline: "\(Format.ms(baseP99 / 1000)) (bare Hummingbird)", ratio: "\(Format.ratio(p99Ratio)) (base/worker)",
                 target: ">= 0.85x", verdict: p99Ratio >= 0.85 ? .pass : .miss, value: p99 / 1000, unit: "ms",
                 baselineValue: baseP99 / 1000, ratioValue: p99Ratio, rounds: settings.rounds,
-                detail: "\(load); p50 worker \(Format.ms(Stats.median(worker.map(\.p50)) / 1000)), bare \(Format.ms(Stats.median(baseline.map(\.p50)) / 1000))"),
+                detail: "\(load); per-round ratios \(Self.spread(pairedP99)); p50 worker \(Format.ms(Stats.median(worker.map(\.p50)) / 1000)), bare \(Format.ms(Stats.median(baseline.map(\.p50)) / 1000))"),
         ]
     }
 }
