@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end suites: the protocol suite (aiohttp, no browser) and the browser suite (Playwright +
-# Debian's Chromium). Installs what they need, builds `edge`, runs pytest on Tests/e2e.
+# Debian's Chromium). Installs what they need, builds `edge` (or uses $EDGE_BIN, or the build in
+# $E2E_SCRATCH made with --enable-code-coverage), runs pytest on Tests/e2e.
 #   scripts/e2e.sh                      # everything
 #   scripts/e2e.sh -k protocol          # extra arguments go to pytest
 #   COUNTERFIRE_BASE_URL=http://127.0.0.1:8787 scripts/e2e.sh Tests/e2e/test_protocol.py
@@ -30,7 +31,15 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-swift build --product edge
+if [ -z "${EDGE_BIN:-}" ] && [ -n "${E2E_SCRATCH:-}" ]; then
+  # scripts/test.sh: the `edge` its coverage build already made (no second build of everything).
+  swift build --product edge --enable-code-coverage --scratch-path "$E2E_SCRATCH"
+  EDGE_BIN="$(swift build --enable-code-coverage --scratch-path "$E2E_SCRATCH" --show-bin-path)/edge"
+  export EDGE_BIN
+  export LLVM_PROFILE_FILE="${TMPDIR:-/tmp}/edge-e2e-%m.profraw"  # not default.profraw in the cwd
+elif [ -z "${EDGE_BIN:-}" ]; then
+  swift build --product edge
+fi
 
 mkdir -p test-artifacts
 rm -f test-artifacts/negative-controls.txt

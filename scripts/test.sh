@@ -25,4 +25,4 @@ echo "==> coverage gate"
 scripts/coverage-gate.sh "$scratch"
 
 echo "==> end-to-end suites"
-scripts/e2e.sh
+E2E_SCRATCH="$scratch" scripts/e2e.sh
