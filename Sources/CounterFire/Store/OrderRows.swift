@@ -20,12 +20,12 @@ struct OrderRow: Decodable, Sendable {
             restaurantID: restaurant_id,
             number: number,
             status: try OrderRows.status(status),
-            items: try JSONDecoder().decode([OrderItem].self, from: Data(items.utf8)),
+            items: try RowJSON.items(items),
             customerName: customer_name,
             seq: seq,
             createdAt: created_at,
             updatedAt: updated_at,
-            statusTimes: try JSONDecoder().decode([String: String].self, from: Data(status_times.utf8))
+            statusTimes: try RowJSON.statusTimes(status_times)
         )
     }
 }
@@ -57,7 +57,7 @@ struct EventRow: Decodable, Sendable {
             restaurantID: restaurant_id,
             number: number,
             status: .received,
-            items: try JSONDecoder().decode([OrderItem].self, from: Data(items.utf8)),
+            items: try RowJSON.items(items),
             customerName: customer_name,
             seq: 0,
             createdAt: created_at,

@@ -1,0 +1,230 @@
+/// A strict JSON reader (RFC 8259) for the JSON columns CounterFire writes itself (`items`,
+/// `status_times`), used instead of `JSONDecoder` where rows are read in bulk: a board of a
+/// thousand tickets or a replay of ten thousand events decodes two columns per row, and
+/// Foundation's decoder was most of the time of both.
+///
+/// Numbers without a fraction or exponent that fit in 64 bits are `.integer`; objects keep the
+/// last of duplicate keys (as `JSON.parse`); nesting is limited to 512 levels.
+struct RowJSON {
+    struct Invalid: Error {}
+
+    static let maxDepth = 512
+
+    private let bytes: [UInt8]
+    private var index = 0
+
+    private init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Reads one JSON document.
+    static func parse(_ text: String) throws(Invalid) -> JSONValue {
+        var reader = RowJSON(Array(text.utf8))
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        guard reader.index == reader.bytes.count else { throw Invalid() }
+        return value
+    }
+
+    // MARK: the columns
+
+    /// `orders.items`: `[{"name": ..., "quantity": ..., "notes": ...}]`.
+    static func items(_ text: String) throws -> [OrderItem] {
+        guard case .array(let values) = try parse(text) else { throw StoreError.corrupt("items is not an array") }
+        return try values.map { value in
+            guard case .object(let fields) = value, case .string(let name)? = fields["name"],
+                case .integer(let quantity)? = fields["quantity"], let count = Int(exactly: quantity)
+            else { throw StoreError.corrupt("an item is not {name, quantity}") }
+            switch fields["notes"] {
+            case nil, .null?: return OrderItem(name: name, quantity: count, notes: nil)
+            case .string(let notes)?: return OrderItem(name: name, quantity: count, notes: notes)
+            default: throw StoreError.corrupt("an item's notes is not a string")
+            }
+        }
+    }
+
+    /// `orders.status_times`: `{"received": "<timestamp>", ...}`.
+    static func statusTimes(_ text: String) throws -> [String: String] {
+        guard case .object(let fields) = try parse(text) else { throw StoreError.corrupt("status_times is not an object") }
+        return try fields.mapValues { value in
+            guard case .string(let time) = value else { throw StoreError.corrupt("a status time is not a string") }
+            return time
+        }
+    }
+
+    // MARK: reading
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            index += 1
+        }
+    }
+
+    private mutating func value(depth: Int) throws(Invalid) -> JSONValue {
+        guard depth < Self.maxDepth else { throw Invalid() }
+        skipWhitespace()
+        guard index < bytes.count else { throw Invalid() }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        default: return try number()
+        }
+    }
+
+    private mutating func object(depth: Int) throws(Invalid) -> JSONValue {
+        index += 1  // {
+        var fields: [String: JSONValue] = [:]
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(fields)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
+            let key = try string()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw Invalid() }
+            index += 1
+            fields[key] = try value(depth: depth + 1)
+            skipWhitespace()
+            guard index < bytes.count else { throw Invalid() }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "}") else { throw Invalid() }
+            index += 1
+            return .object(fields)
+        }
+    }
+
+    private mutating func array(depth: Int) throws(Invalid) -> JSONValue {
+        index += 1  // [
+        var values: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(values)
+        }
+        while true {
+            values.append(try value(depth: depth + 1))
+            skipWhitespace()
+            guard index < bytes.count else { throw Invalid() }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "]") else { throw Invalid() }
+            index += 1
+            return .array(values)
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(Invalid) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw Invalid() }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw Invalid() }
+        index += count
+    }
+
+    private mutating func number() throws(Invalid) -> JSONValue {
+        let start = index
+        var isInteger = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Invalid() }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Invalid() }
+            while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Invalid() }
+            while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isInteger, let integer = Int64(text) { return .integer(integer) }
+        guard let double = Double(text) else { throw Invalid() }
+        return .number(double)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private mutating func string() throws(Invalid) -> String {
+        index += 1  // opening quote
+        let start = index
+        // The usual case: no escape, copied whole.
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+            guard bytes[index] >= 0x20 else { throw Invalid() }
+            index += 1
+        }
+        guard index < bytes.count else { throw Invalid() }
+        var utf8 = Array(bytes[start..<index])
+        while bytes[index] != UInt8(ascii: "\"") {
+            // A backslash.
+            index += 1
+            guard index < bytes.count else { throw Invalid() }
+            switch bytes[index] {
+            case UInt8(ascii: "\""): utf8.append(0x22)
+            case UInt8(ascii: "\\"): utf8.append(0x5C)
+            case UInt8(ascii: "/"): utf8.append(0x2F)
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    // A high surrogate must be followed by an escaped low one.
+                    guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u") else { throw Invalid() }
+                    index += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw Invalid() }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw Invalid() }
+                utf8.append(contentsOf: String(Character(unicode)).utf8)
+            default:
+                throw Invalid()
+            }
+            index += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+                guard bytes[index] >= 0x20 else { throw Invalid() }
+                utf8.append(bytes[index])
+                index += 1
+            }
+            guard index < bytes.count else { throw Invalid() }
+        }
+        index += 1  // closing quote
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// The four hex digits after `\u` (`index` on the `u`; left on the last digit).
+    private mutating func hex4() throws(Invalid) -> UInt32 {
+        guard index + 4 < bytes.count else { throw Invalid() }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            index += 1
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw Invalid()
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+}
