@@ -69,9 +69,34 @@ extension Array where Element == UInt8 {
 
     /// URL-safe base64 without padding (RFC 4648 §5), as tokens use.
     public var base64URLString: String {
-        Data(self).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        let bytes = Array(self)
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        alphabet.withUTF8Buffer { table in
+            var index = 0
+            while index + 3 <= bytes.count {
+                let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                output.append(table[Int(group >> 18)])
+                output.append(table[Int(group >> 12 & 0x3F)])
+                output.append(table[Int(group >> 6 & 0x3F)])
+                output.append(table[Int(group & 0x3F)])
+                index += 3
+            }
+            switch bytes.count - index {
+            case 1:
+                let group = UInt32(bytes[index]) << 16
+                output.append(table[Int(group >> 18)])
+                output.append(table[Int(group >> 12 & 0x3F)])
+            case 2:
+                let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+                output.append(table[Int(group >> 18)])
+                output.append(table[Int(group >> 12 & 0x3F)])
+                output.append(table[Int(group >> 6 & 0x3F)])
+            default:
+                break
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }

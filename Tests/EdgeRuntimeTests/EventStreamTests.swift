@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import EdgeRuntime
@@ -88,6 +89,20 @@ import Testing
         #expect(!crypto.subtle.timingSafeEqual([1, 2], [1, 2, 3]))
         #expect(crypto.getRandomValues(count: 16).count == 16)
         #expect(crypto.randomUUID().count == 36)
+    }
+
+    /// RFC 4648 §5 (URL-safe alphabet, no padding): the test vectors of §10, and Foundation's
+    /// base64 with `+/` swapped and `=` dropped for every length up to 64 random bytes.
+    @Test func base64URLIsRFC4648Section5WithoutPadding() {
+        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        for (input, expected) in vectors { #expect(Array(input.utf8).base64URLString == expected) }
+        #expect([0xFB, 0xFF, 0xBF].base64URLString == "-_-_")
+        for length in 0...64 {
+            let bytes = crypto.getRandomValues(count: length)
+            let foundation = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(bytes.base64URLString == foundation, "\(bytes)")
+        }
     }
 
     @Test func bindingsNameWhatIsMissing() throws {
