@@ -26,6 +26,7 @@ public final class WebSocket: Sendable {
     private let inbound: AsyncStream<WebSocketEvent>
     private let inboundContinuation: AsyncStream<WebSocketEvent>.Continuation
     private let inboundBytes = Atomic<Int>(0)
+    private let inboundMessages = Atomic<Int>(0)
     /// An identifier for logs and lookups.
     public let id = UUID()
 
@@ -102,6 +103,10 @@ public final class WebSocket: Sendable {
     /// Events received by this end: messages, then one close or error. Read it once.
     public var events: Events { Events(stream: inbound, counter: self) }
 
+    /// Messages this end has received and not yet read from ``events``: a host bridging it to a
+    /// network connection writes those already queued together, with one flush.
+    public var queuedMessages: Int { inboundMessages.load(ordering: .relaxed) }
+
     /// Bytes this end has sent that its peer has not read yet (`ws.bufferedAmount`).
     public var bufferedAmount: Int { state.withLock { $0.peer }?.inboundBytes.load(ordering: .relaxed) ?? 0 }
 
@@ -132,6 +137,7 @@ public final class WebSocket: Sendable {
     private func deliver(_ event: WebSocketEvent) {
         if case .message(let message) = event {
             inboundBytes.add(message.byteCount, ordering: .relaxed)
+            inboundMessages.add(1, ordering: .relaxed)
         }
         inboundContinuation.yield(event)
     }
@@ -139,6 +145,7 @@ public final class WebSocket: Sendable {
     fileprivate func consumed(_ event: WebSocketEvent) {
         if case .message(let message) = event {
             inboundBytes.subtract(message.byteCount, ordering: .relaxed)
+            inboundMessages.subtract(1, ordering: .relaxed)
         }
     }
 

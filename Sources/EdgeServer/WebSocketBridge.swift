@@ -134,24 +134,48 @@ struct WebSocketBridge {
     // MARK: worker -> network
 
     private func forwardWorker(_ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, _ handshake: Handshake) async {
+        // Messages already queued behind the one just read are written together, with one flush
+        // (a replay of thousands of events is not thousands of syscalls). A batch is bounded, so
+        // a client that stops reading still holds the worker's messages back (bufferedAmount).
+        var batch: [WebSocketFrame] = []
+        var batchBytes = 0
+        func flush() async {
+            guard !batch.isEmpty else { return }
+            try? await outbound.write(contentsOf: batch)
+            batch.removeAll(keepingCapacity: true)
+            batchBytes = 0
+        }
         for await event in socket.events {
             switch event {
-            case .message(.text(let text)):
-                try? await outbound.write(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text)))
-            case .message(.binary(let bytes)):
-                try? await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+            case .message(let message):
+                let frame: WebSocketFrame
+                switch message {
+                case .text(let text): frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
+                case .binary(let bytes): frame = WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
+                }
+                batch.append(frame)
+                batchBytes += frame.data.readableBytes
+                if socket.queuedMessages > 0, batch.count < Self.maxBatchMessages, batchBytes < Self.maxBatchBytes { continue }
+                await flush()
             case .close(let code, let reason, let wasClean):
+                await flush()
                 guard wasClean else {
                     channel.channel.close(promise: nil)
                     return
                 }
                 await sendClose(code: code, reason: reason, outbound, handshake)
             case .error(let message):
+                await flush()
                 logger.error("WebSocket error: \(message)")
                 await sendClose(code: WebSocketCloseCode.internalError, reason: "", outbound, handshake)
             }
         }
+        await flush()
     }
+
+    /// Bounds of one write of queued messages.
+    static let maxBatchMessages = 256
+    static let maxBatchBytes = 256 * 1024
 
     private func sendClose(code: UInt16, reason: String, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, _ handshake: Handshake) async {
         let (first, received) = handshake.markSent()
