@@ -20,12 +20,12 @@ struct OrderRow: Decodable, Sendable {
             restaurantID: restaurant_id,
             number: number,
             status: try OrderRows.status(status),
-            items: try RowJSON.items(items),
+            items: try OrderRows.items(items),
             customerName: customer_name,
             seq: seq,
             createdAt: created_at,
             updatedAt: updated_at,
-            statusTimes: try RowJSON.statusTimes(status_times)
+            statusTimes: try OrderRows.statusTimes(status_times)
         )
     }
 }
@@ -57,7 +57,7 @@ struct EventRow: Decodable, Sendable {
             restaurantID: restaurant_id,
             number: number,
             status: .received,
-            items: try RowJSON.items(items),
+            items: try OrderRows.items(items),
             customerName: customer_name,
             seq: 0,
             createdAt: created_at,
@@ -74,6 +74,30 @@ struct EventRow: Decodable, Sendable {
 }
 
 enum OrderRows {
+    /// `orders.items`: `[{"name": ..., "quantity": ..., "notes": ...}]`.
+    static func items(_ text: String) throws -> [OrderItem] {
+        guard case .array(let values) = try JSONReader.parse(text) else { throw StoreError.corrupt("items is not an array") }
+        return try values.map { value in
+            guard case .object(let fields) = value, case .string(let name)? = fields["name"],
+                case .integer(let quantity)? = fields["quantity"], let count = Int(exactly: quantity)
+            else { throw StoreError.corrupt("an item is not {name, quantity}") }
+            switch fields["notes"] {
+            case nil, .null?: return OrderItem(name: name, quantity: count, notes: nil)
+            case .string(let notes)?: return OrderItem(name: name, quantity: count, notes: notes)
+            default: throw StoreError.corrupt("an item's notes is not a string")
+            }
+        }
+    }
+
+    /// `orders.status_times`: `{"received": "<timestamp>", ...}`.
+    static func statusTimes(_ text: String) throws -> [String: String] {
+        guard case .object(let fields) = try JSONReader.parse(text) else { throw StoreError.corrupt("status_times is not an object") }
+        return try fields.mapValues { value in
+            guard case .string(let time) = value else { throw StoreError.corrupt("a status time is not a string") }
+            return time
+        }
+    }
+
     static func status(_ text: String) throws -> OrderStatus {
         guard let status = OrderStatus(rawValue: text) else { throw StoreError.corrupt("unknown status \(text)") }
         return status
