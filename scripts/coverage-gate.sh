@@ -9,6 +9,7 @@ files=(
   Sources/CounterFire/Domain/OrderStatus.swift
   Sources/CounterFire/Domain/CreateOrderInput.swift
   Sources/CounterFire/Domain/JSONValue.swift
+  Sources/CounterFire/Domain/JSONReader.swift
   Sources/CounterFire/Store/TicketFold.swift
   Sources/CounterFire/Store/OrderStore.swift
   Sources/CounterFire/Store/OrderStore+Create.swift

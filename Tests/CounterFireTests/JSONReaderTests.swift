@@ -33,7 +33,7 @@ import Testing
 
     @Test(arguments: [
         "", "[", "]", "[1,]", #"{"a":1,}"#, #"{"a"}"#, #"{a:1}"#, "01", "1.", ".5", "-", "1e", "+1", "[1] x", "tru", "nul",
-        #""\x""#, "\"\u{01}\"", #""\ud83c""#, #""\ud83cx""#, #""\u12""#, "\"open", "NaN", "[1 2]", "1e400", "-1e999",
+        #""\x""#, "\"\u{01}\"", #""\ud83c""#, #""\ud83cx""#, #""\ud83c\u0041""#, #""\udc00""#, #""\u12""#, "\"open", "NaN", "[1 2]", "1e400", "-1e999",
     ])
     func refusesWhatIsNotJSON(text: String) {
         #expect(throws: JSONReader.Invalid.self) { try JSONReader.parse(text) }

@@ -72,7 +72,8 @@ struct JSONReader {
             index += 1
             return .object(fields)
         }
-        while true {
+        var separator: UInt8
+        repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
             let key = try string()
@@ -80,13 +81,18 @@ struct JSONReader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw Invalid() }
             index += 1
             fields[key] = try value(depth: depth + 1)
-            skipWhitespace()
-            guard index < bytes.count else { throw Invalid() }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            guard bytes[index] == UInt8(ascii: "}") else { throw Invalid() }
-            index += 1
-            return .object(fields)
-        }
+            separator = try nextSeparator()
+        } while separator == UInt8(ascii: ",")
+        guard separator == UInt8(ascii: "}") else { throw Invalid() }
+        return .object(fields)
+    }
+
+    /// The byte after a member or element (`,` or the closing bracket), skipped over.
+    private mutating func nextSeparator() throws(Invalid) -> UInt8 {
+        skipWhitespace()
+        guard index < bytes.count else { throw Invalid() }
+        index += 1
+        return bytes[index - 1]
     }
 
     private mutating func array(depth: Int) throws(Invalid) -> JSONValue {
@@ -97,15 +103,13 @@ struct JSONReader {
             index += 1
             return .array(values)
         }
-        while true {
+        var separator: UInt8
+        repeat {
             values.append(try value(depth: depth + 1))
-            skipWhitespace()
-            guard index < bytes.count else { throw Invalid() }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            guard bytes[index] == UInt8(ascii: "]") else { throw Invalid() }
-            index += 1
-            return .array(values)
-        }
+            separator = try nextSeparator()
+        } while separator == UInt8(ascii: ",")
+        guard separator == UInt8(ascii: "]") else { throw Invalid() }
+        return .array(values)
     }
 
     private mutating func literal(_ word: StaticString) throws(Invalid) {
