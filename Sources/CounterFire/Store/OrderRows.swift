@@ -32,7 +32,7 @@ struct OrderRow: Decodable, Sendable {
 
 /// An `order_event` row joined with the immutable fields of its order, which is what folding
 /// the log into tickets needs.
-struct EventRow: Decodable, Sendable {
+struct EventRow: Sendable {
     let cursor: Int
     let order_id: String
     let seq: Int
@@ -121,5 +121,26 @@ extension D1Result {
     /// The rows decoded as `T`.
     func rows<T: Decodable>(as type: T.Type) throws -> [T] {
         try results.map { try $0.decode(as: T.self) }
+    }
+}
+
+extension EventRow {
+    /// A row of ``columns`` as `raw()` returns it: the log is read in bulk (a replay of 10 000
+    /// events), where the keyed `Decodable` path of D1 rows was the largest cost.
+    init(raw row: [D1Value]) throws {
+        guard row.count == 11, case .integer(let cursor) = row[0], case .text(let orderID) = row[1], case .integer(let seq) = row[2],
+            case .text(let type) = row[3], case .text(let status) = row[4], case .text(let at) = row[5],
+            case .text(let restaurantID) = row[6], case .integer(let number) = row[7], case .text(let items) = row[8],
+            case .text(let createdAt) = row[10]
+        else { throw StoreError.corrupt("an order_event row of unexpected shape") }
+        let customerName: String?
+        switch row[9] {
+        case .null: customerName = nil
+        case .text(let name): customerName = name
+        default: throw StoreError.corrupt("customer_name is not text")
+        }
+        self.init(
+            cursor: Int(cursor), order_id: orderID, seq: Int(seq), type: type, status: status, at: at,
+            restaurant_id: restaurantID, number: Int(number), items: items, customer_name: customerName, created_at: createdAt)
     }
 }

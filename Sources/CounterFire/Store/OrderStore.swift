@@ -33,7 +33,7 @@ struct OrderStore: Sendable {
         try await db.prepare("""
             SELECT \(EventRow.columns) FROM order_event e JOIN orders o ON o.id = e.order_id
             WHERE e.order_id = ?1 ORDER BY e.seq
-            """).bind(id).all(as: EventRow.self).results.map { try $0.event() }
+            """).bind(id).raw().map { try EventRow(raw: $0).event() }
     }
 
     /// Open tickets of a restaurant and the last cursor, read in one transaction so they agree.
@@ -54,7 +54,7 @@ struct OrderStore: Sendable {
         try await db.prepare("""
             SELECT \(EventRow.columns) FROM order_event e JOIN orders o ON o.id = e.order_id
             WHERE e.restaurant_id = ?1 AND e.cursor > ?2 AND e.cursor <= ?3 ORDER BY e.cursor
-            """).bind(restaurant, after, upTo).all(as: EventRow.self).results
+            """).bind(restaurant, after, upTo).raw().map(EventRow.init(raw:))
     }
 
     /// The whole history (up to `upTo`) of every order that has an event in `(after, upTo]`:
@@ -65,7 +65,7 @@ struct OrderStore: Sendable {
             WHERE e.restaurant_id = ?1 AND e.cursor <= ?3 AND e.order_id IN (
                 SELECT order_id FROM order_event WHERE restaurant_id = ?1 AND cursor > ?2 AND cursor <= ?3)
             ORDER BY e.cursor
-            """).bind(restaurant, after, upTo).all(as: EventRow.self).results
+            """).bind(restaurant, after, upTo).raw().map(EventRow.init(raw:))
     }
 
     /// The history of one order up to `upTo`.
@@ -73,6 +73,6 @@ struct OrderStore: Sendable {
         try await db.prepare("""
             SELECT \(EventRow.columns) FROM order_event e JOIN orders o ON o.id = e.order_id
             WHERE e.order_id = ?1 AND e.cursor <= ?2 ORDER BY e.cursor
-            """).bind(id, upTo).all(as: EventRow.self).results
+            """).bind(id, upTo).raw().map(EventRow.init(raw:))
     }
 }
