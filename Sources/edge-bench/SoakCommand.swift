@@ -132,7 +132,7 @@ final class Soak: @unchecked Sendable {
     }
 
     /// Creates orders at the set rate and moves earlier ones through their statuses (and
-    /// cancels some), over a few keep-alive connections.
+    /// cancels some) so that about 20 stay open, over a keep-alive connection.
     private func write(until end: UInt64) async throws {
         struct Created: Decodable { struct Order: Decodable { let id: String }; let order: Order }
         let client = try await KeepAliveClient.connect(group: group, port: server.port)
@@ -150,7 +150,9 @@ final class Soak: @unchecked Sendable {
             } else {
                 counters.add("failed_requests")
             }
-            if open.count > 20 {
+            // Move orders on until at most 20 are open, so the board (and every snapshot) stays
+            // the same size and memory measures the server, not a growing workload.
+            while open.count > 20, monotonicNanos() < end {
                 let index = Int.random(in: 0..<open.count)
                 let order = open[index]
                 let target = Int.random(in: 0..<10) == 0 ? "cancelled" : statuses[order.status]
