@@ -14,6 +14,8 @@ public struct Env: WorkerEnv {
     /// How far a kitchen or tracker stream may fall behind before the hub disconnects it:
     /// `[vars] HUB_BACKLOG_LIMIT_BYTES` (default 16 MiB).
     public let hubBacklogLimit: Int
+    /// The hub notices in flight from this worker (see ``HubNotice``).
+    let hubNotices = HubNotices()
 
     public init(bindings: Bindings) throws {
         DB = try bindings.get("DB")

@@ -234,3 +234,38 @@ import Testing
         }
     }
 }
+
+/// Hub notices are coalesced per restaurant: one in flight, and one more round for the writes
+/// that committed meanwhile.
+@Suite struct HubNoticesTests {
+    @Test func oneNoticeInFlightPerRestaurantAndOneMoreRoundForWritesMeanwhile() {
+        let notices = HubNotices()
+        #expect(notices.begin("demo"))
+        #expect(notices.begin("other"), "restaurants are independent")
+        #expect(!notices.begin("demo"), "a write while one is in flight only asks for another round")
+        #expect(!notices.begin("demo"))
+        #expect(notices.again("demo"), "the writes meanwhile make one more round")
+        #expect(!notices.again("demo"), "none since: the notice ends")
+        #expect(notices.begin("demo"), "the next write starts a new one")
+        notices.abandon("demo")
+        #expect(notices.begin("demo"), "after a failed delivery the next write starts a new one")
+        #expect(!notices.again("other") && notices.begin("other"))
+    }
+
+    @Test func aBurstOfCreatesReachesTheKitchenWithCoalescedNotices() async throws {
+        try await withCounterFire(.live) { client in
+            let socket = try await client.webSocket(kdsPath)
+            var board = KitchenBoard()
+            try await readKitchen(socket, into: &board) { $0.cursor == 0 }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<200 { group.addTask { try await client.createOrder("Burst \(index)") } }
+                try await group.waitForAll()
+            }
+            // Every event arrives, once, in order: the last notice's round read past every commit.
+            try await readKitchen(socket, into: &board) { $0.cursor == 200 }
+            #expect(board.duplicates == 0)
+            #expect(board.applied.map(\.cursor) == Array(1...200))
+            _ = try await socket.close()
+        }
+    }
+}
