@@ -89,6 +89,10 @@ public actor OrderHub: DurableObject {
         var fold = try await loadedBoard()
         let rows = try await store.log(restaurant: restaurant, after: fold.cursor, upTo: Int(Int64.max))
         guard !rows.isEmpty else { return }
+        // The hub lets go of its board meanwhile, so the fold changes its tickets in place
+        // instead of copying the whole board on the first change (if this throws, the next
+        // event rebuilds the board from D1).
+        board = nil
         for row in rows {
             guard let (event, ticket) = try fold.apply(row) else { continue }
             publish(event, ticket)
