@@ -21,8 +21,11 @@ extension OrderStore {
         let token = crypto.getRandomValues(count: 24).base64URLString
         let tokenHash = crypto.subtle.digest(.sha256, Array(token.utf8)).hexString
         let now = Timestamp.now()
-        let items = String(decoding: try JSONEncoder().encode(input.items), as: UTF8.self)
-        let statusTimes = String(decoding: try JSONEncoder().encode(["received": now]), as: UTF8.self)
+        var itemsJSON = JSONOutput()
+        itemsJSON.items(input.items)
+        var statusTimesJSON = JSONOutput()
+        statusTimesJSON.stringMap(["received": now])
+        let (items, statusTimes) = (itemsJSON.text, statusTimesJSON.text)
         var statements = try [
             db.prepare("UPDATE restaurant SET next_number = next_number + 1, last_cursor = last_cursor + 1 WHERE id = ?1")
                 .bind(restaurant),

@@ -1,0 +1,55 @@
+import EdgeRuntime
+import Foundation
+import Testing
+
+@testable import CounterFire
+
+/// The hub's messages and the create response are written by hand for speed; they must be the
+/// bytes `Response.json` (`JSONEncoder.workers`) would write.
+@Suite struct HandWrittenJSONTests {
+    static let awkward = ["plain", "quote \" backslash \\ slash /", "new\nline\ttab\u{08}\u{0C}\r", "bell \u{07} nul \u{00} del \u{7F}", "é 中文 🍔", "\u{2028}"]
+
+    static func ticket(_ text: String, notes: String?) -> Ticket {
+        Ticket(
+            id: "ord_\(text.utf8.count)", restaurantID: "demo", number: 42, status: .preparing,
+            items: [OrderItem(name: text, quantity: 2, notes: notes), OrderItem(name: "Fries", quantity: 1, notes: nil)],
+            customerName: text.isEmpty ? nil : text, seq: 2, createdAt: "2026-11-29T08:00:00.000Z", updatedAt: "2026-11-29T08:01:00.000Z",
+            statusTimes: ["received": "2026-11-29T08:00:00.000Z", "preparing": text])
+    }
+
+    static func foundation(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder.workers.encode(value), as: UTF8.self)
+    }
+
+    @Test(arguments: awkward)
+    func hubMessagesAreJSONEncodersBytes(text: String) throws {
+        let ticket = Self.ticket(text, notes: text)
+        let event = OrderEvent(orderID: ticket.id, seq: 2, cursor: 7, type: .statusChanged, status: .preparing, at: text)
+        let message = HubMessage.Event(cursor: 7, event: event, ticket: ticket)
+        #expect(HubMessage.json(message) == (try Self.foundation(message)))
+        let snapshot = HubMessage.Snapshot(cursor: 7, tickets: [ticket, Self.ticket("x", notes: nil)])
+        #expect(HubMessage.json(snapshot) == (try Self.foundation(snapshot)))
+    }
+
+    @Test(arguments: awkward)
+    func theJSONColumnsAreJSONEncodersBytesAndReadBack(text: String) throws {
+        let items = [OrderItem(name: text, quantity: 3, notes: text), OrderItem(name: "x", quantity: 1, notes: nil)]
+        var out = JSONOutput()
+        out.items(items)
+        #expect(out.text == (try Self.foundation(items)))
+        #expect(try OrderRows.items(out.text) == items)
+        var times = JSONOutput()
+        times.stringMap(["received": text, "preparing": "b", "ready": ""])
+        #expect(times.text == (try Self.foundation(["received": text, "preparing": "b", "ready": ""])))
+    }
+
+    @Test(arguments: awkward)
+    func theCreateResponseIsResponseJSONsBytes(text: String) async throws {
+        let created = OrderRoutes.Created(order: Self.ticket(text, notes: nil), tracker_token: "tok_\(text)", tracker_url: "http://127.0.0.1:8787/track/x")
+        let fast = created.response(status: .created)
+        let reference = Response.json(created, status: .created)
+        #expect(fast.status == .created)
+        #expect(fast.headers.get("content-type") == reference.headers.get("content-type"))
+        #expect(try await fast.text() == (try await reference.text()))
+    }
+}
