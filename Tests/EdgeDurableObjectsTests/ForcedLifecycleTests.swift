@@ -84,7 +84,11 @@ struct ForcedLifecycleTests {
             let latch = Latch()
             let call = Task { try await stub.call { await $0.hold("work", until: latch) } }
             try await eventually("the call runs") { harness.recorder.entries.contains("work start") }
+            let timers = harness.clock.pendingTimers
             let eviction = Task { try await harness.runtime.evict(binding: "COUNTER", target: .name("draining")) }
+            // The eviction has paused the gate once its 30 s timeout is set; a call sent before
+            // that would still reach the old instance.
+            try await eventually("the eviction waits") { harness.clock.pendingTimers > timers }
             let late = Task { try await stub.call { await $0.bump() } }
             try await eventually("the late call is queued") { try harness.info("COUNTER", "draining").queued == 1 }
             #expect(harness.recorder.entries(startingWith: "construct").count == 1)
