@@ -28,20 +28,20 @@ struct D1QueryFailure: Error {
 
 extension D1Database {
     /// Runs `queries` in one transaction, dropping comment-only ones first.
-    func run(_ queries: [D1Query]) throws(D1Error) -> [D1QueryResult] {
+    nonisolated(nonsending) func run(_ queries: [D1Query]) async throws(D1Error) -> [D1QueryResult] {
         do {
-            return try runQueries(queries.filter { !SQLScript.isBlank($0.sql) })
+            return try await runQueries(queries.filter { !SQLScript.isBlank($0.sql) })
         } catch {
             throw error.error
         }
     }
 
     /// Runs `queries` in one transaction; any failure rolls back all of them.
-    func runQueries(_ queries: [D1Query]) throws(D1QueryFailure) -> [D1QueryResult] {
+    nonisolated(nonsending) func runQueries(_ queries: [D1Query]) async throws(D1QueryFailure) -> [D1QueryResult] {
         guard !queries.isEmpty else { throw D1QueryFailure(index: nil, error: .noStatements) }
         var current: Int?
         do {
-            return try withConnection { connection throws(D1Error) in
+            return try await withConnection { connection throws(D1Error) in
                 do {
                     return try connection.transaction {
                         // In one transaction the size after a query is the size before the next.

@@ -18,7 +18,7 @@ extension D1Database {
         let script = try Self.strippingTransactionWrapper(sql)
         let statements = SQLScript(script).statements
         let queries = (statements.isEmpty ? [script] : statements).map { D1Query(sql: $0, values: []) }
-        return try run(queries).map(\.result)
+        return try await run(queries).map(\.result)
     }
 
     /// wrangler's `trimSqlQuery`: when the text mentions `BEGIN TRANSACTION`, drop the first

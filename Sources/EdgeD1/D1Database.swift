@@ -9,9 +9,10 @@ import Synchronization
 /// (see `reference/workers-d1.md` §2). Every query runs in its own transaction, as Miniflare
 /// runs it inside `transactionSync`; a batch runs in one.
 ///
-/// One SQLite connection serves the database, behind a `Mutex`. The async methods run their
-/// SQLite work synchronously inside the lock, on the caller's thread, without hopping to another
-/// executor: a query takes microseconds, far less than a thread hop would. The exception is a
+/// One SQLite connection serves the database, one caller at a time (``SerialAccess``). The async
+/// methods run their SQLite work synchronously on the caller's thread, without hopping to another
+/// executor: a query takes microseconds, far less than a thread hop would; a caller that finds
+/// the connection busy is suspended, not blocked, until it is handed over. The exception is a
 /// database another process has locked (the CLI writing while the dev server runs): then the
 /// call waits in SQLite's busy handler, up to the busy timeout (5 s by default), before failing
 /// with `D1_ERROR: database is locked: SQLITE_BUSY`.
@@ -21,6 +22,7 @@ public final class D1Database: Sendable {
     /// The SQLite file.
     public let path: URL
     private let connection: Mutex<Connection?>
+    private let access = SerialAccess()
 
     /// Opens (creating it and its directories if needed) the database file at `path`.
     ///
@@ -70,7 +72,7 @@ public final class D1Database: Sendable {
     ///   statement's `D1_ERROR` otherwise.
     @discardableResult
     public func batch(_ statements: [D1PreparedStatement]) async throws(D1Error) -> [D1Result] {
-        try run(statements.map(\.query)).map(\.result)
+        try await run(statements.map(\.query)).map(\.result)
     }
 
     /// Runs `sql` one line at a time, each line its own query, without bindings (mirrors
@@ -92,7 +94,7 @@ public final class D1Database: Sendable {
             throw D1Error(.execError, "Error in line 1: \(lines[0]): \(D1Error.noStatements.message)")
         }
         do throws(D1QueryFailure) {
-            let results = try runQueries(numbered.map { D1Query(sql: $0.element, values: []) })
+            let results = try await runQueries(numbered.map { D1Query(sql: $0.element, values: []) })
             return D1ExecResult(count: results.count, duration: results.reduce(0) { $0 + $1.meta.duration })
         } catch {
             let line = error.index.map { numbered[$0].offset } ?? 0
@@ -105,7 +107,7 @@ public final class D1Database: Sendable {
     ///
     /// - Throws: `D1_DUMP_ERROR` when the database cannot be read.
     public func dump() async throws(D1Error) -> [UInt8] {
-        let image = try withConnection { connection in
+        let image = try await withConnection { connection in
             Result { () throws(SQLiteError) in try connection.serialize() }
         }
         switch image {
@@ -122,11 +124,15 @@ public final class D1Database: Sendable {
         }
     }
 
-    /// Runs `body` with the open connection, inside the lock.
-    func withConnection<T: Sendable>(_ body: (Connection) throws(D1Error) -> T) throws(D1Error) -> T {
-        try connection.withLock { connection throws(D1Error) -> T in
-            guard let connection else { throw D1Error(.error, "D1 database '\(name)' is closed.") }
-            return try body(connection)
+    /// Runs `body` with the open connection, once the callers before it are done.
+    nonisolated(nonsending) func withConnection<T: Sendable>(
+        _ body: (Connection) throws(D1Error) -> T
+    ) async throws(D1Error) -> T {
+        try await access.run { () throws(D1Error) -> T in
+            try connection.withLock { connection throws(D1Error) -> T in
+                guard let connection else { throw D1Error(.error, "D1 database '\(name)' is closed.") }
+                return try body(connection)
+            }
         }
     }
 }

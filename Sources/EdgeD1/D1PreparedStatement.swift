@@ -79,7 +79,7 @@ public struct D1PreparedStatement: Sendable {
     /// Runs the statement and returns its first row, or `nil` when it returns none (mirrors
     /// `first()`). No `LIMIT 1` is added; a write still runs, and returns `nil`.
     public func first() async throws(D1Error) -> D1Row? {
-        try runOne().result.results.first
+        try await runOne().result.results.first
     }
 
     /// Runs the statement and returns column `column` of its first row, or `nil` when it
@@ -110,7 +110,7 @@ public struct D1PreparedStatement: Sendable {
 
     /// Runs the statement and returns all its rows with `meta` (mirrors `all()`).
     public func all() async throws(D1Error) -> D1Result {
-        try runOne().result
+        try await runOne().result
     }
 
     /// Runs the statement and decodes all its rows as `T` (mirrors `all<T>()`):
@@ -127,7 +127,7 @@ public struct D1PreparedStatement: Sendable {
     /// `raw({columnNames})`). With `columnNames`, the first array holds the column names, every
     /// duplicate kept; it is there even when no row is returned (empty for a write).
     public func raw(columnNames: Bool = false) async throws(D1Error) -> [[D1Value]] {
-        let outcome = try runOne()
+        let outcome = try await runOne()
         return (columnNames ? [outcome.columns.map(D1Value.text)] : []) + outcome.rows
     }
 
@@ -135,11 +135,11 @@ public struct D1PreparedStatement: Sendable {
     /// is `[]` for a write without `RETURNING`.
     @discardableResult
     public func run() async throws(D1Error) -> D1Result {
-        try runOne().result
+        try await runOne().result
     }
 
-    private func runOne() throws(D1Error) -> D1QueryResult {
-        let outcomes = try database.run([query])
+    private func runOne() async throws(D1Error) -> D1QueryResult {
+        let outcomes = try await database.run([query])
         guard let outcome = outcomes.first else { throw D1Error.noStatements }
         return outcome
     }

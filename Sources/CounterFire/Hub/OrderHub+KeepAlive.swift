@@ -30,7 +30,7 @@ extension OrderHub {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(5))
                 tick += 1
-                guard await self.beat(comment: tick % 3 == 0) else { return }
+                guard self.beat(comment: tick % 3 == 0) else { return }
             }
         }
     }

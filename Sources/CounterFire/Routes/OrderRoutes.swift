@@ -51,7 +51,6 @@ struct OrderRoutes {
         let key = try IdempotencyKey.validate(request.headers.get("idempotency-key"))
         let body = try await JSONBody.read(request)
         let input = try CreateOrderInput.parse(body)
-        guard try await store.kitchenKeyHash(restaurant: restaurant) != nil else { throw APIError.restaurantNotFound }
         let outcome = try await store.createOrder(
             restaurant: restaurant, input: input, idempotencyKey: key, requestHash: input.canonicalHash)
         switch outcome {

@@ -13,9 +13,15 @@ enum CreateOutcome: Sendable {
 extension OrderStore {
     /// Creates an order as one batch: advance the restaurant's number and cursor, insert the
     /// order, its `order.created` event (seq 1, cursor = the advanced cursor) and the
-    /// Idempotency-Key row. A key seen before (a retry, concurrent or not) fails on the key's
-    /// primary key, the batch rolls back whole (no number or cursor is used up), and the answer
-    /// comes from the first request's row.
+    /// Idempotency-Key row, and read the new order back. A key seen before (a retry, concurrent
+    /// or not) fails on the key's primary key, the batch rolls back whole (no number or cursor
+    /// is used up), and the answer comes from the first request's row.
+    ///
+    /// Every write selects from the restaurant's row, so for a restaurant that does not exist
+    /// the batch writes nothing and reads no order back: that is the 404, found in the same
+    /// transaction instead of a query of its own before it.
+    ///
+    /// - Throws: ``APIError/restaurantNotFound``; ``APIError/idempotencyConflict``.
     func createOrder(restaurant: String, input: CreateOrderInput, idempotencyKey: String?, requestHash: String) async throws -> CreateOutcome {
         let orderID = "ord_" + crypto.getRandomValues(count: 16).hexString
         let token = crypto.getRandomValues(count: 24).base64URLString
@@ -42,15 +48,18 @@ extension OrderStore {
         if let key = idempotencyKey {
             statements.append(try db.prepare("""
                 INSERT INTO idempotency_key (restaurant_id, key, request_hash, order_id, tracker_token, created_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                SELECT ?1, ?2, ?3, ?4, ?5, ?6 FROM restaurant WHERE id = ?1
                 """).bind(restaurant, key, requestHash, orderID, token, now))
         }
-        statements.append(try db.prepare("SELECT cursor FROM order_event WHERE order_id = ?1 AND seq = 1").bind(orderID))
+        statements.append(try db.prepare("""
+            SELECT o.*, e.cursor FROM orders o JOIN order_event e ON e.order_id = o.id AND e.seq = 1 WHERE o.id = ?1
+            """).bind(orderID))
         do {
             let results = try await db.batch(statements)
+            guard let row = results.last?.results.first else { throw APIError.restaurantNotFound }
             struct CursorRow: Decodable { let cursor: Int }
-            let cursor = try StoreError.required(results.last?.rows(as: CursorRow.self).first?.cursor, "the event of \(orderID)")
-            let ticket = try StoreError.required(await ticket(order: orderID), "order \(orderID)")
+            let ticket = try row.decode(as: OrderRow.self).ticket()
+            let cursor = try row.decode(as: CursorRow.self).cursor
             let event = OrderEvent(orderID: orderID, seq: 1, cursor: cursor, type: .created, status: .received, at: now)
             return .created(ticket, event, trackerToken: token)
         } catch let error as D1Error where error.message.contains("UNIQUE constraint failed: idempotency_key") {
