@@ -96,9 +96,10 @@ extension ActorContainer {
 
     private func answerAutoResponse(_ socket: WebSocket, _ message: WebSocketMessage) -> Bool {
         guard case .text(let text) = message, let pair = autoResponse, text == pair.request else { return false }
-        try? socket.send(pair.response)
+        // Stamped before the answer leaves, so whoever reads the pong also sees the time.
         let now = clock.now
         state.withLock { $0.hosted[ObjectIdentifier(socket)]?.autoResponseAt = now }
+        try? socket.send(pair.response)
         return true
     }
 

@@ -29,10 +29,12 @@ extension TestClient {
         try await emulator.reset(binding: binding, target: target)
     }
 
-    /// Moves the virtual clock forward, running every timer (idle eviction, alarms) that comes
-    /// due, then waits until the Durable Objects have settled.
+    /// Waits until the Durable Objects have settled (an event that is still ending sets its idle
+    /// timer only then), moves the virtual clock forward, running every timer (idle eviction,
+    /// alarms) that comes due, then waits until they have settled again.
     public func advance(by duration: Duration) async {
         guard let clock else { preconditionFailure("advance(by:) needs the emulator to run on a VirtualClock") }
+        await emulator.durableObjects.settled()
         await clock.advance(by: duration)
         await emulator.durableObjects.settled()
     }

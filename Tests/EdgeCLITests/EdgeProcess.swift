@@ -16,8 +16,20 @@ struct EdgeProcess {
         let stderr: String
     }
 
-    /// Runs `edge <arguments>` in `directory` and waits for it.
-    static func run(_ arguments: [String], in directory: URL = repositoryRoot) throws -> Output {
+    /// Runs `edge <arguments>` in `directory` and waits for it, on a thread of its own.
+    static func run(_ arguments: [String], in directory: URL = repositoryRoot) async throws -> Output {
+        try await offThePool { try runBlocking(arguments, in: directory) }
+    }
+
+    /// Runs a blocking wait (a pipe read, a process exit) on a thread of its own: blocking one of
+    /// the few threads of Swift's pool would stall every test running beside it.
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], in directory: URL) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -49,7 +61,11 @@ struct EdgeProcess {
         }
 
         /// Reads output until the ready line, returning its URL; fails after `timeout`.
-        func waitUntilReady(timeout: Duration = .seconds(60)) throws -> String {
+        func waitUntilReady(timeout: Duration = .seconds(60)) async throws -> String {
+            try await EdgeProcess.offThePool { try self.waitUntilReadyBlocking(timeout: timeout) }
+        }
+
+        private func waitUntilReadyBlocking(timeout: Duration) throws -> String {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 let data = output.fileHandleForReading.availableData
@@ -65,7 +81,11 @@ struct EdgeProcess {
         }
 
         /// Sends SIGINT and waits for the exit status.
-        func stop() -> Int32 {
+        func stop() async -> Int32 {
+            (try? await EdgeProcess.offThePool { self.stopBlocking() }) ?? -1
+        }
+
+        private func stopBlocking() -> Int32 {
             process.interrupt()
             process.waitUntilExit()
             text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

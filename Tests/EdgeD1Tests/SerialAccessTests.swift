@@ -8,7 +8,7 @@ struct SerialAccessTests {
     @Test("callers that find the connection busy wait suspended, and get it in arrival order")
     func waitersGetTheConnectionInArrivalOrder() async throws {
         let access = SerialAccess()
-        let order = Mutex<[Int]>([])
+        let order = Arrivals()
         await access.acquire()
         var waiters: [Task<Void, Never>] = []
         // 64 waiters, far more than the threads of Swift's pool: a waiter that blocked its thread
@@ -16,7 +16,7 @@ struct SerialAccessTests {
         for index in 0..<64 {
             waiters.append(Task {
                 await access.acquire()
-                order.withLock { $0.append(index) }
+                order.list.withLock { $0.append(index) }
                 access.release()
             })
             let deadline = ContinuousClock.now + .seconds(10)
@@ -25,10 +25,10 @@ struct SerialAccessTests {
                 try await Task.sleep(for: .milliseconds(1))
             }
         }
-        #expect(order.withLock { $0 }.isEmpty)
+        #expect(order.list.withLock { $0 }.isEmpty)
         access.release()
         for waiter in waiters { await waiter.value }
-        #expect(order.withLock { $0 } == Array(0..<64))
+        #expect(order.list.withLock { $0 } == Array(0..<64))
         #expect(access.waiting == 0)
         #expect(await access.run { 42 } == 42)
     }
@@ -54,4 +54,8 @@ struct SerialAccessTests {
             }
         }
     }
+}
+
+private final class Arrivals: Sendable {
+    let list = Mutex<[Int]>([])
 }

@@ -12,6 +12,9 @@ struct WebSocketHibernationTests {
             var events = client.events.makeAsyncIterator()
             try client.send("one")
             #expect(await events.next() == .message(.text("echo one to ann")))
+            // The echo arrives while the message event is still ending; it arms the idle timer
+            // only when it has ended.
+            await harness.runtime.settled()
             await harness.clock.advance(by: .seconds(10))
             #expect(try harness.info("SOCKETS", "wake").state == .hibernated)
             #expect(try harness.info("SOCKETS", "wake").constructions == 1)

@@ -28,7 +28,7 @@ final class Probe: Sendable {
     var events: [String] { recorded.withLock { $0 } }
 
     /// Waits up to `timeout` for an event matching `predicate`; returns it.
-    func wait(timeout: Duration = .seconds(2), for predicate: (String) -> Bool) async -> String? {
+    func wait(timeout: Duration = .seconds(10), for predicate: (String) -> Bool) async -> String? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let event = events.first(where: predicate) { return event }
