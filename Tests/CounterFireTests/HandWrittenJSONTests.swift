@@ -43,6 +43,15 @@ import Testing
         #expect(times.text == (try Self.foundation(["received": text, "preparing": "b", "ready": ""])))
     }
 
+    @Test(arguments: [0, 7, 10, 99, 100, 1_234_567, -1, -10, Int.max, Int.min])
+    func integersAreJSONEncodersDigits(value: Int) throws {
+        var out = JSONOutput()
+        out.key("n", first: true)
+        out.integer(value)
+        out.end()
+        #expect(out.text == (try Self.foundation(["n": value])))
+    }
+
     @Test(arguments: awkward)
     func theCreateResponseIsResponseJSONsBytes(text: String) async throws {
         let created = OrderRoutes.Created(order: Self.ticket(text, notes: nil), tracker_token: "tok_\(text)", tracker_url: "http://127.0.0.1:8787/track/x")

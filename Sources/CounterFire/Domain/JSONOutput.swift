@@ -30,17 +30,37 @@ struct JSONOutput {
     }
 
     mutating func integer(_ value: Int) {
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        // Digits are written backwards after the end, then reversed in place: no String per number.
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 
     mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: value.utf8)  // nothing to escape: the usual case
+        var value = value
+        value.withUTF8 { utf8 in
             bytes.append(UInt8(ascii: "\""))
-            return
+            var plain = true
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                plain = false
+                break
+            }
+            if plain {
+                bytes.append(contentsOf: utf8)  // nothing to escape: the usual case
+            } else {
+                escaping(utf8)
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
-        for byte in value.utf8 {
+    }
+
+    private mutating func escaping(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
             case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
@@ -59,7 +79,6 @@ struct JSONOutput {
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// A `[String: String]` as `JSONEncoder` sorts it: by the keys' UTF-8 bytes.
@@ -115,6 +134,14 @@ struct JSONOutput {
     }
 
     mutating func ticket(_ ticket: Ticket) {
+        ticketFixedFields(ticket)
+        ticketChangingFields(ticket)
+    }
+
+    /// A ticket's fields that never change once its order exists (the keys up to
+    /// `restaurant_id`): `{"created_at":...,"restaurant_id":"..."` without the closing brace. A
+    /// replay writes them once per order and repeats the bytes (``ticket(_:fixedFields:)``).
+    mutating func ticketFixedFields(_ ticket: Ticket) {
         key("created_at", first: true)
         string(ticket.createdAt)
         if let customerName = ticket.customerName {
@@ -129,6 +156,16 @@ struct JSONOutput {
         integer(ticket.number)
         key("restaurant_id")
         string(ticket.restaurantID)
+    }
+
+    /// A ticket whose fixed fields were written before by ``ticketFixedFields(_:)``.
+    mutating func ticket(_ ticket: Ticket, fixedFields: [UInt8]) {
+        bytes.append(contentsOf: fixedFields)
+        ticketChangingFields(ticket)
+    }
+
+    /// The fields an event changes, and the closing brace.
+    private mutating func ticketChangingFields(_ ticket: Ticket) {
         key("seq")
         integer(ticket.seq)
         key("status")

@@ -4,14 +4,20 @@
 /// thousands of tickets, and Foundation's encoder spent more time on them than everything
 /// else the hub does.
 extension HubMessage {
-    static func json(_ message: Event) -> String {
+    /// An event message; `fixedTicketFields` are the ticket's fixed fields written before (see
+    /// ``JSONOutput/ticketFixedFields(_:)``), which a replay reuses for every event of an order.
+    static func json(_ message: Event, fixedTicketFields: [UInt8]? = nil) -> String {
         write { out in
             out.key("cursor", first: true)
             out.integer(message.cursor)
             out.key("event")
             out.event(message.event)
             out.key("ticket")
-            out.ticket(message.ticket)
+            if let fixedTicketFields {
+                out.ticket(message.ticket, fixedFields: fixedTicketFields)
+            } else {
+                out.ticket(message.ticket)
+            }
             out.key("type")
             out.string(message.type)
             out.end()

@@ -36,7 +36,12 @@ extension OrderHub {
     /// Opens a kitchen event stream with its greeting queued and the subscriber registered, all
     /// inside the gate, so no event is fanned out between the greeting and the subscription.
     func openKitchenEvents(start: Start) async throws -> EventStream {
-        let (messages, size) = try await kitchenGreeting(start: start)
+        var messages: [(event: String, id: String, data: String)] = []
+        var size = 0
+        try await kitchenGreeting(start: start).forEach { event, id, data in
+            messages.append((event, id, data))
+            size += data.utf8.count
+        }
         let events = EventStream(maxBufferedBytes: maxBufferedBytes + size)
         for message in messages {
             try events.enqueue(event: message.event, id: message.id, data: message.data)
@@ -46,27 +51,50 @@ extension OrderHub {
     }
 
     /// Accepts a kitchen socket as hibernatable and sends its snapshot or replay; runs inside the
-    /// gate, so no event is fanned out between the greeting and the socket joining the tag.
+    /// gate, so no event is fanned out between the greeting and the socket joining the tag. The
+    /// socket joins after the greeting's last await: from there to its last message nothing
+    /// else runs on the hub.
     func greetKitchen(socket: WebSocket, start: Start) async throws {
-        let (messages, size) = try await kitchenGreeting(start: start)
+        let greeting = try await kitchenGreeting(start: start)
         state.acceptWebSocket(socket, tags: [Self.kitchenTag])
         // Refused (the hub holds as many sockets as an object may): the event fails with the
         // host's error once this returns. Throwing here would reset the hub, dropping every socket.
         guard socket.isAccepted else { return }
+        // Written whole before the first is sent: sent while folding, the messages reached the
+        // server's writer one by one and left a frame per write (a 10 000-event replay took
+        // 250 ms instead of 150 ms); queued together, they leave in writes of 256.
+        var messages: [String] = []
+        var size = 0
+        try greeting.forEach { _, _, data in
+            messages.append(data)
+            size += data.utf8.count
+        }
+        for data in messages { try socket.send(data) }
         try socket.serializeAttachment(KitchenSocket(greetingBytes: size))
-        for message in messages { try socket.send(message.data) }
     }
 
-    /// The first messages of a kitchen stream, after catching up with the log.
-    func kitchenGreeting(start: Start) async throws -> (messages: [(event: String, id: String, data: String)], size: Int) {
+    /// The first messages of a kitchen stream: a snapshot, or the replay of a gap.
+    enum KitchenGreeting {
+        case snapshot(cursor: Int, json: String)
+        case replay(Replay)
+
+        /// Each message as an SSE event name, id and data (a WebSocket sends the data).
+        func forEach(_ body: (_ event: String, _ id: String, _ data: String) throws -> Void) throws {
+            switch self {
+            case .snapshot(let cursor, let json): try body("snapshot", String(cursor), json)
+            case .replay(let replay): try replay.forEach { cursor, json in try body("order", String(cursor), json) }
+            }
+        }
+    }
+
+    /// The greeting of a kitchen stream, after catching up with the log.
+    func kitchenGreeting(start: Start) async throws -> KitchenGreeting {
         try await catchUp()
         let board = try await loadedBoard()
         if case .after(let after) = start, after <= board.cursor, board.cursor - after <= Self.maxReplayEvents {
-            let replayed = try await replay(after: after, upTo: board.cursor)
-            return (replayed.map { ("order", String($0.cursor), $0.json) }, replayed.reduce(0) { $0 + $1.json.utf8.count })
+            return .replay(try await replay(after: after, upTo: board.cursor))
         }
-        let snapshot = HubMessage.json(HubMessage.Snapshot(cursor: board.cursor, tickets: board.openTickets))
-        return ([("snapshot", String(board.cursor), snapshot)], snapshot.utf8.count)
+        return .snapshot(cursor: board.cursor, json: HubMessage.json(HubMessage.Snapshot(cursor: board.cursor, tickets: board.openTickets)))
     }
 
     // MARK: customer tracker

@@ -76,8 +76,8 @@ public actor OrderHub: DurableObject {
         let delivered = try state.storage.get(Self.deliveredKey, as: Int.self) ?? cursor
         let sockets = state.getWebSockets(tag: Self.kitchenTag)
         if delivered < cursor, !sockets.isEmpty {
-            for message in try await replay(after: delivered, upTo: cursor) {
-                sockets.forEach { send(message.json, to: $0) }
+            try await replay(after: delivered, upTo: cursor).forEach { _, json in
+                sockets.forEach { send(json, to: $0) }
             }
         }
         try state.storage.put(Self.deliveredKey, cursor)
@@ -101,15 +101,9 @@ public actor OrderHub: DurableObject {
         try state.storage.put(Self.deliveredKey, fold.cursor)
     }
 
-    /// The KDS messages for the events in `(after, upTo]`, each with its ticket as of that event.
-    func replay(after: Int, upTo: Int) async throws -> [(cursor: Int, json: String)] {
-        var fold = TicketFold(keepsOpenOnly: false)
-        var messages: [(cursor: Int, json: String)] = []
-        for row in try await store.history(restaurant: restaurant, after: after, upTo: upTo) {
-            guard let (event, ticket) = try fold.apply(row), event.cursor > after else { continue }
-            messages.append((event.cursor, HubMessage.json(HubMessage.Event(cursor: event.cursor, event: event, ticket: ticket))))
-        }
-        return messages
+    /// The history a replay of the events in `(after, upTo]` folds: the replay's only await.
+    func replay(after: Int, upTo: Int) async throws -> Replay {
+        Replay(rows: try await store.history(restaurant: restaurant, after: after, upTo: upTo), after: after)
     }
 
     // MARK: fan-out
