@@ -59,10 +59,14 @@ struct OrderStore: Sendable {
 
     /// The whole history (up to `upTo`) of every order that has an event in `(after, upTo]`:
     /// what replay folds to give each gap event its ticket as of that event.
+    ///
+    /// The events are found through the gap's orders (the `(order_id, seq)` index), not by
+    /// scanning the restaurant's log up to `upTo`: a short gap at the end of a long log reads
+    /// only its own orders. An order's events all belong to its restaurant.
     func history(restaurant: String, after: Int, upTo: Int) async throws -> [EventRow] {
         try await db.prepare("""
             SELECT \(EventRow.columns) FROM order_event e JOIN orders o ON o.id = e.order_id
-            WHERE e.restaurant_id = ?1 AND e.cursor <= ?3 AND e.order_id IN (
+            WHERE e.cursor <= ?3 AND e.order_id IN (
                 SELECT order_id FROM order_event WHERE restaurant_id = ?1 AND cursor > ?2 AND cursor <= ?3)
             ORDER BY e.cursor
             """).bind(restaurant, after, upTo).raw().map(EventRow.init(raw:))
