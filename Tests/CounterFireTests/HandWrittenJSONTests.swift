@@ -43,6 +43,22 @@ import Testing
         #expect(times.text == (try Self.foundation(["received": text, "preparing": "b", "ready": ""])))
     }
 
+    @Test(arguments: awkward)
+    func theIdempotencyHashIsTakenOverJSONEncodersSortedKeysBytes(text: String) throws {
+        struct Canonical: Encodable {
+            let items: [OrderItem]
+            let customer_name: String?
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for name in [text, nil] {
+            let input = CreateOrderInput(
+                items: [OrderItem(name: text, quantity: 2, notes: text), OrderItem(name: "a/b", quantity: 1, notes: nil)], customerName: name)
+            let reference = try encoder.encode(Canonical(items: input.items, customer_name: input.customerName))
+            #expect(input.canonicalJSON == Array(reference))
+        }
+    }
+
     @Test(arguments: [0, 7, 10, 99, 100, 1_234_567, -1, -10, Int.max, Int.min])
     func integersAreJSONEncodersDigits(value: Int) throws {
         var out = JSONOutput()

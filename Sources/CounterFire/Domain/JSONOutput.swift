@@ -7,6 +7,9 @@
 /// UTF-8 being written as one JSON object (``key(_:first:)`` opens it, ``end()`` closes it).
 struct JSONOutput {
     var bytes: [UInt8] = []
+    /// Writes `/` as `\/`, as `JSONEncoder` does without `.withoutEscapingSlashes` (the
+    /// Idempotency-Key hash is taken over that form).
+    var escapesSlashes = false
 
     init() {
         bytes.reserveCapacity(1024)
@@ -46,7 +49,8 @@ struct JSONOutput {
         value.withUTF8 { utf8 in
             bytes.append(UInt8(ascii: "\""))
             var plain = true
-            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                || (escapesSlashes && byte == UInt8(ascii: "/")) {
                 plain = false
                 break
             }
@@ -64,6 +68,7 @@ struct JSONOutput {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
             case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "/") where escapesSlashes: bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
             case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
             case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
             case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))

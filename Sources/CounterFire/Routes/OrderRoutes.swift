@@ -96,14 +96,26 @@ struct OrderRoutes {
 extension CreateOrderInput {
     /// SHA-256 of the body's canonical JSON: the same order written with other spacing or key
     /// order is the same request for Idempotency-Key purposes.
+    ///
+    /// The form is what `JSONEncoder` with `.sortedKeys` writes for `{customer_name?, items}`
+    /// (slashes escaped), written by hand; `HandWrittenJSONTests` compares the bytes, so keys
+    /// stored by earlier versions still match.
     var canonicalHash: String {
-        struct Canonical: Encodable {
-            let items: [OrderItem]
-            let customer_name: String?
+        crypto.subtle.digest(.sha256, canonicalJSON).hexString
+    }
+
+    var canonicalJSON: [UInt8] {
+        var out = JSONOutput()
+        out.escapesSlashes = true
+        if let customerName {
+            out.key("customer_name", first: true)
+            out.string(customerName)
+            out.key("items")
+        } else {
+            out.key("items", first: true)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(Canonical(items: items, customer_name: customerName))) ?? Data()
-        return crypto.subtle.digest(.sha256, data).hexString
+        out.items(items)
+        out.end()
+        return out.bytes
     }
 }
