@@ -87,7 +87,12 @@ import Testing
         #expect(crypto.subtle.timingSafeEqual([1, 2, 3], [1, 2, 3]))
         #expect(!crypto.subtle.timingSafeEqual([1, 2, 3], [1, 2, 4]))
         #expect(!crypto.subtle.timingSafeEqual([1, 2], [1, 2, 3]))
-        #expect(crypto.getRandomValues(count: 16).count == 16)
+        for count in 0...17 { #expect(crypto.getRandomValues(count: count).count == count) }
+        #expect(crypto.getRandomValues(count: 32) != crypto.getRandomValues(count: 32))
+        // Every byte drawn, not only the first of each eight: 4 096 bytes cover nearly all values.
+        let bytes = crypto.getRandomValues(count: 4_096)
+        #expect(Set(bytes).count > 230)
+        #expect(Set(stride(from: 7, to: 4_096, by: 8).map { bytes[$0] }).count > 150)
         #expect(crypto.randomUUID().count == 36)
     }
 
