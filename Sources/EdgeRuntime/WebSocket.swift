@@ -23,16 +23,13 @@ public final class WebSocket: Sendable {
     }
 
     private let state = Mutex(State())
-    private let inbound: AsyncStream<WebSocketEvent>
-    private let inboundContinuation: AsyncStream<WebSocketEvent>.Continuation
+    private let inbound = WebSocketInbox()
     private let inboundBytes = Atomic<Int>(0)
     private let inboundMessages = Atomic<Int>(0)
     /// An identifier for logs and lookups.
     public let id = UUID()
 
-    init() {
-        (inbound, inboundContinuation) = AsyncStream.makeStream(of: WebSocketEvent.self)
-    }
+    init() {}
 
     /// `ws.readyState`.
     public var readyState: ReadyState { state.withLock { $0.readyState } }
@@ -79,7 +76,7 @@ public final class WebSocket: Sendable {
             defer { state.closeHandlers = [] }
             return (state.peer, state.closeHandlers)
         }
-        inboundContinuation.finish()
+        inbound.finish()
         handlers.forEach { $0() }
         peer?.receiveClose(code: WebSocketCloseCode.abnormal, reason: reason, wasClean: false)
     }
@@ -101,7 +98,7 @@ public final class WebSocket: Sendable {
     }
 
     /// Events received by this end: messages, then one close or error. Read it once.
-    public var events: Events { Events(stream: inbound, counter: self) }
+    public var events: Events { Events(inbox: inbound, counter: self) }
 
     /// Messages this end has received and not yet read from ``events``: a host bridging it to a
     /// network connection writes those already queued together, with one flush.
@@ -139,7 +136,7 @@ public final class WebSocket: Sendable {
             inboundBytes.add(message.byteCount, ordering: .relaxed)
             inboundMessages.add(1, ordering: .relaxed)
         }
-        inboundContinuation.yield(event)
+        inbound.yield(event)
     }
 
     fileprivate func consumed(_ event: WebSocketEvent) {
@@ -164,8 +161,8 @@ public final class WebSocket: Sendable {
                 return (wasClean ? state.peer : nil, handlers)
             }
         }
-        inboundContinuation.yield(.close(code: code, reason: reason, wasClean: wasClean))
-        inboundContinuation.finish()
+        inbound.yield(.close(code: code, reason: reason, wasClean: wasClean))
+        inbound.finish()
         handlers.forEach { $0() }
         reply?.receiveClose(code: code, reason: reason, wasClean: true)
     }
@@ -174,24 +171,24 @@ public final class WebSocket: Sendable {
     public struct Events: AsyncSequence, Sendable {
         public typealias Element = WebSocketEvent
         public typealias Failure = Never
-        let stream: AsyncStream<WebSocketEvent>
+        let inbox: WebSocketInbox
         let counter: WebSocket
 
         public func makeAsyncIterator() -> Iterator {
-            Iterator(base: stream.makeAsyncIterator(), counter: counter)
+            Iterator(inbox: inbox, counter: counter)
         }
 
         /// Iterates events.
         public struct Iterator: AsyncIteratorProtocol {
-            var base: AsyncStream<WebSocketEvent>.Iterator
+            let inbox: WebSocketInbox
             let counter: WebSocket
             public mutating func next() async -> WebSocketEvent? {
-                let event = await base.next()
+                let event = await inbox.next()
                 if let event { counter.consumed(event) }
                 return event
             }
             public mutating func next(isolation actor: isolated (any Actor)?) async -> WebSocketEvent? {
-                let event = await base.next(isolation: actor)
+                let event = await inbox.next()
                 if let event { counter.consumed(event) }
                 return event
             }

@@ -41,6 +41,12 @@ import Testing
         var times = JSONOutput()
         times.stringMap(["received": text, "preparing": "b", "ready": ""])
         #expect(times.text == (try Self.foundation(["received": text, "preparing": "b", "ready": ""])))
+        // Keys other than status names (the general, sorting path), and every status at once.
+        for map in [["received": "x", "zeta": text, "Ready": "y", "ready": "z"], Dictionary(uniqueKeysWithValues: OrderStatus.allCases.map { ($0.rawValue, text) })] {
+            var other = JSONOutput()
+            other.stringMap(map)
+            #expect(other.text == (try Self.foundation(map)))
+        }
     }
 
     @Test(arguments: awkward)

@@ -5,8 +5,9 @@ import Testing
 @Suite struct TicketFoldTests {
     func row(_ cursor: Int, _ order: String, _ seq: Int, _ status: String, type: String = "order.status_changed") -> EventRow {
         EventRow(cursor: cursor, order_id: order, seq: seq, type: type, status: status, at: "t\(cursor)",
-                 restaurant_id: "demo", number: order == "a" ? 1 : 2, items: #"[{"name":"x","quantity":1}]"#,
-                 customer_name: nil, created_at: "t0")
+                 order: type == "order.created"
+                    ? .init(restaurant_id: "demo", number: order == "a" ? 1 : 2, items: #"[{"name":"x","quantity":1}]"#, customer_name: nil, created_at: "t0")
+                    : nil)
     }
 
     @Test func boardKeepsOpenTicketsAndSkipsWhatItApplied() throws {
@@ -36,5 +37,7 @@ import Testing
         #expect(throws: StoreError.self) { try fold.apply(row(3, "a", 3, "eaten")) }
         #expect(throws: StoreError.self) { try fold.apply(row(4, "a", 3, "ready", type: "order.deleted")) }
         #expect("\(StoreError.corrupt("x"))" == "corrupt order data: x")
+        let orphan = EventRow(cursor: 5, order_id: "c", seq: 1, type: "order.created", status: "received", at: "t5", order: nil)
+        #expect(throws: StoreError.self) { try fold.apply(orphan) }
     }
 }

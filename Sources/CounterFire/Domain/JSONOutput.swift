@@ -92,6 +92,23 @@ struct JSONOutput {
             bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
             return
         }
+        // A ticket's status_times has status names for keys: written in their known order, no
+        // sort; any other key makes it start over the general way.
+        let start = bytes.count
+        var written = 0
+        for key in Self.statusNamesInByteOrder {
+            guard let value = map[key] else { continue }
+            bytes.append(written == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            string(key)
+            bytes.append(UInt8(ascii: ":"))
+            string(value)
+            written += 1
+        }
+        if written == map.count {
+            end()
+            return
+        }
+        bytes.removeSubrange(start...)
         for (index, key) in map.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
             bytes.append(index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
             string(key)
@@ -100,6 +117,9 @@ struct JSONOutput {
         }
         end()
     }
+
+    /// The statuses' names sorted by their UTF-8 bytes, as `JSONEncoder` sorts keys.
+    static let statusNamesInByteOrder = OrderStatus.allCases.map(\.rawValue).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 
     /// `[OrderItem]` (also the `orders.items` column).
     mutating func items(_ items: [OrderItem]) {

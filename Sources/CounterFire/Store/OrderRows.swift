@@ -30,8 +30,8 @@ struct OrderRow: Decodable, Sendable {
     }
 }
 
-/// An `order_event` row joined with the immutable fields of its order, which is what folding
-/// the log into tickets needs.
+/// An `order_event` row, and for an `order.created` event the immutable fields of its order,
+/// which is what folding the log into tickets needs.
 struct EventRow: Sendable {
     let cursor: Int
     let order_id: String
@@ -39,11 +39,17 @@ struct EventRow: Sendable {
     let type: String
     let status: String
     let at: String
-    let restaurant_id: String
-    let number: Int
-    let items: String
-    let customer_name: String?
-    let created_at: String
+    /// The order's fields, joined for `order.created` events only (a ticket starts there; the
+    /// other events change what it already holds).
+    let order: CreatedOrder?
+
+    struct CreatedOrder: Sendable {
+        let restaurant_id: String
+        let number: Int
+        let items: String
+        let customer_name: String?
+        let created_at: String
+    }
 
     func event() throws -> OrderEvent {
         guard let type = OrderEventType(rawValue: type) else { throw StoreError.corrupt("unknown event type \(type)") }
@@ -52,25 +58,30 @@ struct EventRow: Sendable {
 
     /// The ticket an `order.created` event starts.
     func createdTicket() throws -> Ticket {
-        Ticket(
+        let order = try StoreError.required(order, "the order \(order_id) of event \(cursor)")
+        return Ticket(
             id: order_id,
-            restaurantID: restaurant_id,
-            number: number,
+            restaurantID: order.restaurant_id,
+            number: order.number,
             status: .received,
-            items: try OrderRows.items(items),
-            customerName: customer_name,
+            items: try OrderRows.items(order.items),
+            customerName: order.customer_name,
             seq: 0,
-            createdAt: created_at,
-            updatedAt: created_at,
+            createdAt: order.created_at,
+            updatedAt: order.created_at,
             statusTimes: [:]
         )
     }
 
-    /// The columns to select, with `e` the event and `o` the order.
+    /// The columns to select from ``source``.
     static let columns = """
         e.cursor, e.order_id, e.seq, e.type, e.status, e.at, \
         o.restaurant_id, o.number, o.items, o.customer_name, o.created_at
         """
+
+    /// The log `e`, with the order `o` joined to its `order.created` event only: a replay reads
+    /// each order's fields once, not once per event.
+    static let source = "order_event e LEFT JOIN orders o ON o.id = e.order_id AND e.type = 'order.created'"
 }
 
 enum OrderRows {
@@ -129,18 +140,19 @@ extension EventRow {
     /// events), where the keyed `Decodable` path of D1 rows was the largest cost.
     init(raw row: [D1Value]) throws {
         guard row.count == 11, case .integer(let cursor) = row[0], case .text(let orderID) = row[1], case .integer(let seq) = row[2],
-            case .text(let type) = row[3], case .text(let status) = row[4], case .text(let at) = row[5],
-            case .text(let restaurantID) = row[6], case .integer(let number) = row[7], case .text(let items) = row[8],
-            case .text(let createdAt) = row[10]
+            case .text(let type) = row[3], case .text(let status) = row[4], case .text(let at) = row[5]
         else { throw StoreError.corrupt("an order_event row of unexpected shape") }
-        let customerName: String?
-        switch row[9] {
-        case .null: customerName = nil
-        case .text(let name): customerName = name
-        default: throw StoreError.corrupt("customer_name is not text")
+        let order: CreatedOrder?
+        switch (row[6], row[7], row[8], row[9], row[10]) {
+        case (.null, _, _, _, _):
+            order = nil
+        case (.text(let restaurantID), .integer(let number), .text(let items), .null, .text(let createdAt)):
+            order = CreatedOrder(restaurant_id: restaurantID, number: Int(number), items: items, customer_name: nil, created_at: createdAt)
+        case (.text(let restaurantID), .integer(let number), .text(let items), .text(let name), .text(let createdAt)):
+            order = CreatedOrder(restaurant_id: restaurantID, number: Int(number), items: items, customer_name: name, created_at: createdAt)
+        default:
+            throw StoreError.corrupt("an orders row of unexpected shape")
         }
-        self.init(
-            cursor: Int(cursor), order_id: orderID, seq: Int(seq), type: type, status: status, at: at,
-            restaurant_id: restaurantID, number: Int(number), items: items, customer_name: customerName, created_at: createdAt)
+        self.init(cursor: Int(cursor), order_id: orderID, seq: Int(seq), type: type, status: status, at: at, order: order)
     }
 }

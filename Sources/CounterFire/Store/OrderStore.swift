@@ -31,7 +31,7 @@ struct OrderStore: Sendable {
     /// Every event of one order, by seq.
     func events(order id: String) async throws -> [OrderEvent] {
         try await db.prepare("""
-            SELECT \(EventRow.columns) FROM order_event e JOIN orders o ON o.id = e.order_id
+            SELECT \(EventRow.columns) FROM \(EventRow.source)
             WHERE e.order_id = ?1 ORDER BY e.seq
             """).bind(id).raw().map { try EventRow(raw: $0).event() }
     }
@@ -52,7 +52,7 @@ struct OrderStore: Sendable {
     /// The log of a restaurant with `after < cursor <= upTo`, joined with order fields.
     func log(restaurant: String, after: Int, upTo: Int) async throws -> [EventRow] {
         try await db.prepare("""
-            SELECT \(EventRow.columns) FROM order_event e JOIN orders o ON o.id = e.order_id
+            SELECT \(EventRow.columns) FROM \(EventRow.source)
             WHERE e.restaurant_id = ?1 AND e.cursor > ?2 AND e.cursor <= ?3 ORDER BY e.cursor
             """).bind(restaurant, after, upTo).raw().map(EventRow.init(raw:))
     }
@@ -65,7 +65,7 @@ struct OrderStore: Sendable {
     /// only its own orders. An order's events all belong to its restaurant.
     func history(restaurant: String, after: Int, upTo: Int) async throws -> [EventRow] {
         try await db.prepare("""
-            SELECT \(EventRow.columns) FROM order_event e JOIN orders o ON o.id = e.order_id
+            SELECT \(EventRow.columns) FROM \(EventRow.source)
             WHERE e.cursor <= ?3 AND e.order_id IN (
                 SELECT order_id FROM order_event WHERE restaurant_id = ?1 AND cursor > ?2 AND cursor <= ?3)
             ORDER BY e.cursor
@@ -75,7 +75,7 @@ struct OrderStore: Sendable {
     /// The history of one order up to `upTo`.
     func history(order id: String, upTo: Int) async throws -> [EventRow] {
         try await db.prepare("""
-            SELECT \(EventRow.columns) FROM order_event e JOIN orders o ON o.id = e.order_id
+            SELECT \(EventRow.columns) FROM \(EventRow.source)
             WHERE e.order_id = ?1 AND e.cursor <= ?2 ORDER BY e.cursor
             """).bind(id, upTo).raw().map(EventRow.init(raw:))
     }
