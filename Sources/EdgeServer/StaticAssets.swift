@@ -64,18 +64,25 @@ public struct StaticAssets: Fetcher {
             if segment == "." { continue }
             candidate += candidate.hasSuffix("/") ? segment : "/" + segment
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) else { return nil }
-        if isDirectory.boolValue {
+        guard let kind = Self.kind(of: candidate) else { return nil }
+        if kind == .directory {
             candidate += candidate.hasSuffix("/") ? "index.html" : "/index.html"
-            guard FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                return nil
-            }
+            guard Self.kind(of: candidate) == .file else { return nil }
         }
         let file = URL(fileURLWithPath: candidate, isDirectory: false)
         let resolved = file.resolvingSymlinksInPath().path
         guard resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else { return nil }
         return file
+    }
+
+    private enum Kind { case file, directory }
+
+    /// What is at `path` (symbolic links followed), or `nil` for nothing: one `stat`, without
+    /// FileManager's path handling (this runs on every GET that is not an asset).
+    private static func kind(of path: String) -> Kind? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT == S_IFDIR ? .directory : .file
     }
 
     /// Whether an `If-None-Match` value matches `etag` (`*`, or any listed tag, weak or strong).

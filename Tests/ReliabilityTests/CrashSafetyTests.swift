@@ -80,7 +80,7 @@ import Testing
             }
 
             // The same through the CLI, as a user would look.
-            let cli = try EdgeBinary.run(["d1", "execute", "DB", "--command", "SELECT count(*) AS events, count(DISTINCT order_id) AS orders FROM order_event", "--json", "--persist-to", state])
+            let cli = try await EdgeBinary.run(["d1", "execute", "DB", "--command", "SELECT count(*) AS events, count(DISTINCT order_id) AS orders FROM order_event", "--json", "--persist-to", state])
             #expect(cli.status == 0, "\(cli.stderr)")
             #expect(cli.stdout.contains("\"events\": \(log.count)"), "\(cli.stdout)")
 

@@ -21,8 +21,15 @@ enum EdgeBinary {
         let stderr: String
     }
 
-    /// Runs `edge <arguments>` in the repository root and waits for it.
-    static func run(_ arguments: [String]) throws -> Output {
+    /// Runs `edge <arguments>` in the repository root and waits for it, on a thread of its own
+    /// (a blocking wait on one of Swift's few pool threads stalls the suites beside it).
+    static func run(_ arguments: [String]) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try runBlocking(arguments) }) }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String]) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
