@@ -150,8 +150,8 @@ struct WebSocketBridge {
             case .message(let message):
                 let frame: WebSocketFrame
                 switch message {
-                case .text(let text): frame = WebSocketFrame(fin: true, opcode: .text, data: Self.payload(text.utf8))
-                case .binary(let bytes): frame = WebSocketFrame(fin: true, opcode: .binary, data: Self.payload(bytes))
+                case .text(let text): frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
+                case .binary(let bytes): frame = WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
                 }
                 batch.append(frame)
                 batchBytes += frame.data.readableBytes
@@ -172,19 +172,6 @@ struct WebSocketBridge {
         }
         await flush()
     }
-
-    /// A message's bytes with room in front for the frame header (at most 14 bytes), which
-    /// NIO's encoder then writes in place instead of in a buffer and a write of its own.
-    static func payload(_ bytes: some Collection<UInt8>) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(headerRoom + bytes.count)
-        buffer.moveWriterIndex(forwardBy: headerRoom)
-        buffer.moveReaderIndex(forwardBy: headerRoom)
-        buffer.writeBytes(bytes)
-        return buffer
-    }
-
-    static let headerRoom = 14
 
     /// Bounds of one write of queued messages.
     static let maxBatchMessages = 256
