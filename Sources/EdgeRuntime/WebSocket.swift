@@ -23,9 +23,9 @@ public final class WebSocket: Sendable {
     }
 
     private let state = Mutex(State())
-    private let inbound = WebSocketInbox()
-    private let inboundBytes = Atomic<Int>(0)
-    private let inboundMessages = Atomic<Int>(0)
+    let inbound = WebSocketInbox()
+    let inboundBytes = Atomic<Int>(0)
+    let inboundMessages = Atomic<Int>(0)
     /// An identifier for logs and lookups.
     public let id = UUID()
 
@@ -135,11 +135,17 @@ public final class WebSocket: Sendable {
         if case .message(let message) = event {
             inboundBytes.add(message.byteCount, ordering: .relaxed)
             inboundMessages.add(1, ordering: .relaxed)
+            if !inbound.yield(event) {
+                // This end is no longer read: the message never counts as waiting.
+                inboundBytes.subtract(message.byteCount, ordering: .relaxed)
+                inboundMessages.subtract(1, ordering: .relaxed)
+            }
+        } else {
+            inbound.yield(event)
         }
-        inbound.yield(event)
     }
 
-    fileprivate func consumed(_ event: WebSocketEvent) {
+    func consumed(_ event: WebSocketEvent) {
         if case .message(let message) = event {
             inboundBytes.subtract(message.byteCount, ordering: .relaxed)
             inboundMessages.subtract(1, ordering: .relaxed)

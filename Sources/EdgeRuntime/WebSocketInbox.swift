@@ -9,8 +9,12 @@ import Synchronization
 ///
 /// As with `AsyncStream`: events yielded after `finish()` are dropped, events yielded before it
 /// are still read, and cancelling the reading task ends the sequence (what is left is dropped).
+///
+/// A reader that is not a task (a network connection's event loop) polls instead: ``poll()``
+/// returns what is waiting, and when it finds the inbox empty it arms the `wake` handler given
+/// to ``setWake(_:)``, which the next event (or the end) calls once, outside the lock.
 final class WebSocketInbox: Sendable {
-    private enum Poll {
+    enum Poll: Equatable {
         case event(WebSocketEvent)
         case finished
         case empty
@@ -21,6 +25,15 @@ final class WebSocketInbox: Sendable {
         var head = 0
         var finished = false
         var waiter: CheckedContinuation<WebSocketEvent?, Never>?
+        var wake: (@Sendable () -> Void)?
+        var armed = false
+
+        /// The wake handler, if armed, disarmed.
+        mutating func takeWake() -> (@Sendable () -> Void)? {
+            guard armed else { return nil }
+            armed = false
+            return wake
+        }
 
         mutating func poll() -> Poll {
             if head < buffer.count {
@@ -38,29 +51,63 @@ final class WebSocketInbox: Sendable {
 
     private let state = Mutex(State())
 
-    /// Adds an event, handing it to the reader if it is waiting.
-    func yield(_ event: WebSocketEvent) {
-        let waiter = state.withLock { state -> CheckedContinuation<WebSocketEvent?, Never>? in
-            guard !state.finished else { return nil }
+    /// Adds an event, handing it to the reader if it is waiting. Returns `false` when the inbox
+    /// is finished (the event is dropped).
+    @discardableResult
+    func yield(_ event: WebSocketEvent) -> Bool {
+        let (accepted, waiter, wake) = state.withLock { state -> (Bool, CheckedContinuation<WebSocketEvent?, Never>?, (@Sendable () -> Void)?) in
+            guard !state.finished else { return (false, nil, nil) }
             if let waiter = state.waiter {
                 // A reader waits only on an empty inbox.
                 state.waiter = nil
-                return waiter
+                return (true, waiter, nil)
             }
             state.buffer.append(event)
-            return nil
+            return (true, nil, state.takeWake())
         }
         waiter?.resume(returning: event)
+        wake?()
+        return accepted
     }
 
     /// No more events will come; those already here are still read.
     func finish() {
-        let waiter = state.withLock { state -> CheckedContinuation<WebSocketEvent?, Never>? in
+        let (waiter, wake) = state.withLock { state -> (CheckedContinuation<WebSocketEvent?, Never>?, (@Sendable () -> Void)?) in
             state.finished = true
             defer { state.waiter = nil }
-            return state.waiter
+            return (state.waiter, state.takeWake())
         }
         waiter?.resume(returning: nil)
+        wake?()
+    }
+
+    // MARK: polling
+
+    /// Makes this a polled inbox: `wake` is called when an event arrives after ``poll()`` found
+    /// the inbox empty, or when it ends. Set it before the first poll.
+    func setWake(_ wake: @escaping @Sendable () -> Void) {
+        state.withLock { $0.wake = wake }
+    }
+
+    /// The next event, `.finished`, or `.empty`, which arms the wake handler.
+    func poll() -> Poll {
+        state.withLock { state in
+            let poll = state.poll()
+            if case .empty = poll { state.armed = state.wake != nil }
+            return poll
+        }
+    }
+
+    /// The polling reader stops: what is queued is dropped, later events too, and the wake
+    /// handler is released.
+    func stopPolling() {
+        state.withLock { state in
+            state.finished = true
+            state.buffer = []
+            state.head = 0
+            state.wake = nil
+            state.armed = false
+        }
     }
 
     /// The next event, or `nil` once the inbox is finished and read (or the reader cancelled).

@@ -143,6 +143,8 @@ final class Connection: Sendable {
 /// The open connections of a server, for shutdown.
 final class ConnectionRegistry: Sendable {
     private let connections = Mutex<[ObjectIdentifier: Connection]>([:])
+    /// Batched wake-ups of the connections' writers, per event loop.
+    let wakeups = LoopWakeupsRegistry()
 
     /// Tracks a new connection until its channel closes.
     func open(_ channel: any Channel) -> Connection {

@@ -28,10 +28,12 @@ struct WebSocketBridge {
 
     let channel: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
     let socket: WebSocket
+    /// The worker -> network half, on the connection's event loop.
+    let sender: WebSocketSender.Handle
     let logger: Logger
 
     /// Which Close frames have passed, shared by the two directions.
-    private final class Handshake: Sendable {
+    final class Handshake: Sendable {
         private let state = Mutex((sent: false, received: false))
 
         /// Records a sent Close frame; returns whether the client's had already arrived.
@@ -55,7 +57,7 @@ struct WebSocketBridge {
 
     /// Runs until the connection is closed.
     func run() async {
-        let handshake = Handshake()
+        let handshake = sender.handshake
         // Once the client end is closed, the connection ends within `closeTimeout`, also when our
         // Close frame cannot be written: a client that stopped reading has the worker's backlog
         // queued ahead of it, which would otherwise stay in memory for as long as it holds on.
@@ -65,10 +67,11 @@ struct WebSocketBridge {
         }
         do {
             try await channel.executeThenClose { inbound, outbound in
+                sender.start()
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await self.pingPeriodically(outbound) }
                     async let fromNetwork: Void = self.forwardNetwork(inbound, outbound, handshake)
-                    async let fromWorker: Void = self.forwardWorker(outbound, handshake)
+                    async let fromWorker: Void? = try? self.sender.ended.get()
                     _ = await (fromNetwork, fromWorker)
                     group.cancelAll()
                 }
@@ -128,64 +131,6 @@ struct WebSocketBridge {
         }
         if !handshake.received {
             socket.abort()
-        }
-    }
-
-    // MARK: worker -> network
-
-    private func forwardWorker(_ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, _ handshake: Handshake) async {
-        // Messages already queued behind the one just read are written together, with one flush
-        // (a replay of thousands of events is not thousands of syscalls). A batch is bounded, so
-        // a client that stops reading still holds the worker's messages back (bufferedAmount).
-        var batch: [WebSocketFrame] = []
-        var batchBytes = 0
-        func flush() async {
-            guard !batch.isEmpty else { return }
-            try? await outbound.write(contentsOf: batch)
-            batch.removeAll(keepingCapacity: true)
-            batchBytes = 0
-        }
-        for await event in socket.events {
-            switch event {
-            case .message(let message):
-                let frame: WebSocketFrame
-                switch message {
-                case .text(let text): frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
-                case .binary(let bytes): frame = WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
-                }
-                batch.append(frame)
-                batchBytes += frame.data.readableBytes
-                if socket.queuedMessages > 0, batch.count < Self.maxBatchMessages, batchBytes < Self.maxBatchBytes { continue }
-                await flush()
-            case .close(let code, let reason, let wasClean):
-                await flush()
-                guard wasClean else {
-                    channel.channel.close(promise: nil)
-                    return
-                }
-                await sendClose(code: code, reason: reason, outbound, handshake)
-            case .error(let message):
-                await flush()
-                logger.error("WebSocket error: \(message)")
-                await sendClose(code: WebSocketCloseCode.internalError, reason: "", outbound, handshake)
-            }
-        }
-        await flush()
-    }
-
-    /// Bounds of one write of queued messages.
-    static let maxBatchMessages = 256
-    static let maxBatchBytes = 256 * 1024
-
-    private func sendClose(code: UInt16, reason: String, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>, _ handshake: Handshake) async {
-        let (first, received) = handshake.markSent()
-        guard first else { return }
-        try? await outbound.write(WebSocketFrame(fin: true, opcode: .connectionClose, data: Self.closePayload(code: code, reason: reason)))
-        let channel = channel.channel
-        if received {
-            channel.close(promise: nil)
-        } else {
-            channel.eventLoop.scheduleTask(in: Self.closeTimeout) { channel.close(promise: nil) }
         }
     }
 

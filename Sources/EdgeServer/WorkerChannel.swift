@@ -29,7 +29,7 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
         /// The first request asked to upgrade and the worker (or the handshake) refused.
         case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
         /// An upgraded connection and the client end of the worker's pair.
-        case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, WebSocket, Connection.PendingResponse)
+        case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, WebSocket, WebSocketSender.Handle, Connection.PendingResponse)
     }
 
     struct Value: ServerChildChannelValue {
@@ -71,7 +71,12 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
                             throw ChannelError.inappropriateOperationForState
                         }
                         let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
-                        return .webSocket(asyncChannel, accepted.socket, accepted.pending)
+                        // After the async channel's handler: it passes writes and writability on.
+                        let sender = WebSocketSender(
+                            socket: accepted.socket, handshake: WebSocketBridge.Handshake(),
+                            wakeups: registry.wakeups.wakeups(for: channel.eventLoop), logger: logger)
+                        try channel.pipeline.syncOperations.addHandler(sender)
+                        return .webSocket(asyncChannel, accepted.socket, sender.handle, accepted.pending)
                     }
                 }
             )
@@ -111,14 +116,14 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
                 await handleHTTP(asyncChannel: asyncChannel, logger: logger)
             case .refusedUpgrade(let asyncChannel):
                 await sendRefusedUpgrade(asyncChannel, connection: value.connection)
-            case .webSocket(let asyncChannel, let socket, let pending):
+            case .webSocket(let asyncChannel, let socket, let sender, let pending):
                 self.logger.logRequest(
                     method: pending.request.method,
                     url: pending.request.url,
                     status: .switchingProtocols,
                     since: pending.request.started
                 )
-                await WebSocketBridge(channel: asyncChannel, socket: socket, logger: self.logger).run()
+                await WebSocketBridge(channel: asyncChannel, socket: socket, sender: sender, logger: self.logger).run()
             }
         } catch {
             logger.debug("Connection ended before its first request was handled: \(error)")

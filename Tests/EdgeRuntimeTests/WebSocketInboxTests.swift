@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import EdgeRuntime
@@ -61,5 +62,59 @@ struct WebSocketInboxTests {
         #expect(await inbox.next() == .message(.text("kept")))
         #expect(await inbox.next() == nil)
         #expect(await inbox.next() == nil)
+    }
+
+    // MARK: polling
+
+    @Test func pollingTakesWhatWaitsAndWakesOnceWhenEmpty() throws {
+        let (client, server) = WebSocketPair()
+        server.accept()
+        let wakes = Mutex(0)
+        client.setEventsReady { wakes.withLock { $0 += 1 } }
+        try server.send("a")
+        try server.send("bb")
+        #expect(wakes.withLock { $0 } == 0, "not armed before the first poll")
+        #expect(server.bufferedAmount == 3)
+        #expect(client.pollEvent() == .event(.message(.text("a"))))
+        #expect(client.pollEvent() == .event(.message(.text("bb"))))
+        #expect(server.bufferedAmount == 0 && client.queuedMessages == 0)
+        #expect(client.pollEvent() == .empty)
+        try server.send("c")
+        try server.send("d")
+        #expect(wakes.withLock { $0 } == 1, "one wake for a burst")
+        #expect(client.pollEvent() == .event(.message(.text("c"))))
+        #expect(client.pollEvent() == .event(.message(.text("d"))))
+        #expect(client.pollEvent() == .empty)
+        server.close(code: 4001, reason: "bye")
+        #expect(wakes.withLock { $0 } == 2)
+        #expect(client.pollEvent() == .event(.close(code: 4001, reason: "bye", wasClean: true)))
+        #expect(client.pollEvent() == .finished)
+        #expect(client.pollEvent() == .finished)
+    }
+
+    @Test func theEndWakesAnArmedPoller() {
+        let (client, _) = WebSocketPair()
+        let woken = Mutex(false)
+        client.setEventsReady { woken.withLock { $0 = true } }
+        #expect(client.pollEvent() == .empty)
+        client.abort()
+        #expect(woken.withLock { $0 })
+        #expect(client.pollEvent() == .finished)
+    }
+
+    @Test func stoppingDropsWhatIsQueuedAndWhatComes() throws {
+        let (client, server) = WebSocketPair()
+        server.accept()
+        let wakes = Mutex(0)
+        client.setEventsReady { wakes.withLock { $0 += 1 } }
+        #expect(client.pollEvent() == .empty)
+        for index in 0..<10 { try server.send("m\(index)") }
+        #expect(server.bufferedAmount == 20)
+        client.stopPolling()
+        #expect(server.bufferedAmount == 0 && client.queuedMessages == 0)
+        try server.send("late")
+        #expect(server.bufferedAmount == 0, "a dropped message is not waiting")
+        #expect(client.pollEvent() == .finished)
+        #expect(wakes.withLock { $0 } == 1)
     }
 }
