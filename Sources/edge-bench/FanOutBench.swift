@@ -23,6 +23,7 @@ struct FanOutBench {
     static let inProcessLimit = 1_000
 
     struct Sample {
+        var first: [Double] = []
         var p50: [Double] = []
         var p99: [Double] = []
         var max: [Double] = []
@@ -34,7 +35,7 @@ struct FanOutBench {
         var late = 0
 
         var summary: String {
-            "p50 \(Format.ms(Stats.median(p50))), max \(Format.ms(Stats.median(max))); POST write -> commit \(Format.ms(Stats.median(commit))), -> 201 \(Format.ms(Stats.median(created)))"
+            "first \(Format.ms(Stats.median(first))), p50 \(Format.ms(Stats.median(p50))), max \(Format.ms(Stats.median(max))); POST write -> commit \(Format.ms(Stats.median(commit))), -> 201 \(Format.ms(Stats.median(created)))"
                 + (late > 0 ? "; commit seen late in \(late) of \(p99.count) events, those measured from the POST write" : "")
         }
 
@@ -51,6 +52,7 @@ struct FanOutBench {
             }
             self.created.append(milliseconds(from: start, to: created))
             let latencies = arrivals.map { milliseconds(from: reference, to: $0) }
+            first.append(latencies.min() ?? .nan)
             p50.append(Stats.percentile(latencies, 50))
             p99.append(Stats.percentile(latencies, 99))
             max.append(latencies.max() ?? .nan)

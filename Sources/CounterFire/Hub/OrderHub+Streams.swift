@@ -73,15 +73,18 @@ extension OrderHub {
         try socket.serializeAttachment(KitchenSocket(greetingBytes: size))
     }
 
-    /// The first messages of a kitchen stream: a snapshot, or the replay of a gap.
+    /// The first messages of a kitchen stream: a snapshot, or the replay of a gap (from memory
+    /// when the hub still holds it, else folded from D1).
     enum KitchenGreeting {
         case snapshot(cursor: Int, json: String)
+        case recent(ArraySlice<RecentEvents.Message>)
         case replay(Replay)
 
         /// Each message as an SSE event name, id and data (a WebSocket sends the data).
         func forEach(_ body: (_ event: String, _ id: String, _ data: String) throws -> Void) throws {
             switch self {
             case .snapshot(let cursor, let json): try body("snapshot", String(cursor), json)
+            case .recent(let messages): for message in messages { try body("order", String(message.cursor), message.json) }
             case .replay(let replay): try replay.forEach { cursor, json in try body("order", String(cursor), json) }
             }
         }
@@ -92,6 +95,7 @@ extension OrderHub {
         try await catchUp()
         let board = try await loadedBoard()
         if case .after(let after) = start, after <= board.cursor, board.cursor - after <= Self.maxReplayEvents {
+            if let messages = recent?.messages(after: after, upTo: board.cursor) { return .recent(messages) }
             return .replay(try await replay(after: after, upTo: board.cursor))
         }
         return .snapshot(cursor: board.cursor, json: HubMessage.json(HubMessage.Snapshot(cursor: board.cursor, tickets: board.openTickets)))

@@ -29,6 +29,8 @@ public actor OrderHub: DurableObject {
     let state: DurableObjectState
     let store: OrderStore
     var board: TicketFold?
+    /// What this instance fanned out to kitchens lately, for resumes (see ``RecentEvents``).
+    var recent: RecentEvents?
     var subscribers: [UUID: Subscriber] = [:]
     var heartbeat: Task<Void, Never>?
 
@@ -73,6 +75,7 @@ public actor OrderHub: DurableObject {
         let (tickets, cursor) = try await store.board(restaurant: restaurant)
         let fold = TicketFold(tickets: tickets, cursor: cursor, keepsOpenOnly: true)
         board = fold
+        recent = RecentEvents(after: cursor)
         let delivered = try state.storage.get(Self.deliveredKey, as: Int.self) ?? cursor
         let sockets = state.getWebSockets(tag: Self.kitchenTag)
         if delivered < cursor, !sockets.isEmpty {
@@ -110,6 +113,7 @@ public actor OrderHub: DurableObject {
 
     func publish(_ event: OrderEvent, _ ticket: Ticket) {
         let kitchen = HubMessage.json(HubMessage.Event(cursor: event.cursor, event: event, ticket: ticket))
+        recent?.append(cursor: event.cursor, json: kitchen)
         for socket in state.getWebSockets(tag: Self.kitchenTag) {
             send(kitchen, to: socket)
         }
