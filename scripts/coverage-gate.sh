@@ -16,6 +16,7 @@ files=(
   Sources/CounterFire/Store/OrderStore+Status.swift
   Sources/CounterFire/Hub/OrderHub.swift
   Sources/CounterFire/Hub/OrderHub+Streams.swift
+  Sources/CounterFire/Hub/RecentEvents.swift
 )
 # The toolchain's llvm-cov: a system one may not read this compiler's profile format.
 toolchain=$(dirname "$(readlink -f "$(command -v swift)")")

@@ -28,6 +28,14 @@ import Testing
         let tail = recent.messages(after: 3_000, upTo: total)
         #expect(tail?.count == RecentEvents.maxEvents)
         #expect(tail?.first?.cursor == 3_001 && tail?.last?.cursor == total)
+        // Long enough for the dropped front to be compacted away, more than once.
+        let longer = 3 * RecentEvents.maxEvents
+        for cursor in (total + 1)...longer { recent.append(cursor: cursor, json: "j\(cursor)") }
+        #expect(recent.count == RecentEvents.maxEvents)
+        #expect(recent.coveredFrom == longer - RecentEvents.maxEvents)
+        let end = recent.messages(after: longer - 3, upTo: longer)
+        #expect(end?.map(\.json) == ["j\(longer - 2)", "j\(longer - 1)", "j\(longer)"])
+        #expect(recent.messages(after: recent.coveredFrom, upTo: longer)?.first?.cursor == recent.coveredFrom + 1)
 
         let big = String(repeating: "y", count: 1024 * 1024)
         var bytes = RecentEvents(after: 0)
