@@ -10,8 +10,8 @@ import Darwin
 /// Objects configure theirs.
 ///
 /// Threading: a connection is not `Sendable` and is not thread-safe. One owner uses it serially,
-/// one call at a time; to share it, put it behind a lock (as `D1Database` does with a `Mutex`)
-/// or inside an actor. It is opened with `SQLITE_OPEN_NOMUTEX`, since that owner already
+/// one call at a time; to share it, put it behind a lock (as `D1Database` does with its
+/// `SerialAccess`) or inside an actor. It is opened with `SQLITE_OPEN_NOMUTEX`, since that owner already
 /// serializes every call. Statements it prepares follow the same rule.
 ///
 /// On opening, the connection sets:
@@ -21,6 +21,7 @@ import Darwin
 ///   (kill -9): the WAL is in the OS's page cache and is replayed on the next open. Only an OS
 ///   crash or a power loss can lose the last commits; the database is never corrupted;
 /// - `foreign_keys=ON` and `recursive_triggers=OFF`, as production's SQLite build defaults;
+/// - WAL checkpoints on a thread of their own instead of inside a commit (``Checkpointer``);
 /// - a busy timeout (default 5 s), so a database another connection has locked makes this one
 ///   wait, and only then fail with `database is locked` (`SQLITE_BUSY`);
 /// - production's ``Limits`` and `SQLITE_DBCONFIG_DEFENSIVE`;
@@ -46,6 +47,8 @@ public final class Connection {
     /// The open `sqlite3*`, or `nil` once closed.
     private(set) var handle: OpaquePointer?
     let authorizer = Authorizer()
+    /// Checkpoints the WAL off the commit path (see ``Checkpointer``).
+    let checkpointer: Checkpointer
     /// Internal statements (transaction control, size) kept prepared, keyed by their SQL.
     var cachedStatements: [String: Statement] = [:]
     /// Single statements run by ``execute(_:_:)``, kept prepared for their next run, keyed by
@@ -62,6 +65,7 @@ public final class Connection {
     /// The file's directory must exist.
     public init(path: String, configuration: Configuration = Configuration()) throws(SQLiteError) {
         self.path = path
+        self.checkpointer = Checkpointer(path: path)
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let result = sqlite3_open_v2(path, &db, flags, nil)
@@ -85,6 +89,7 @@ public final class Connection {
                 // Debian's SQLite defaults recursive triggers on; production's build leaves them off.
                 _ = try execute("PRAGMA recursive_triggers=OFF")
             }
+            checkpointer.install(on: db)
         } catch {
             close()
             throw error
@@ -99,6 +104,10 @@ public final class Connection {
     /// twice is harmless.
     public func close() {
         guard let db = handle else { return }
+        // The checkpoint thread's connection first: the last one to close checkpoints and
+        // removes the WAL.
+        checkpointer.close()
+        sqlite3_wal_hook(db, nil, nil)
         cachedStatements = [:]
         preparedStatements = [:]
         sqlite3_set_authorizer(db, nil, nil)
