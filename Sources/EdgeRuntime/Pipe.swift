@@ -21,6 +21,15 @@ final class Pipe: Sendable {
         var cancelHandlers: [@Sendable (String) -> Void] = []
         var terminationHandlers: [@Sendable () -> Void] = []
         var terminated = false
+        /// A polling reader's ready handler, and whether its last poll found nothing.
+        var wake: (@Sendable () -> Void)?
+        var armed = false
+
+        mutating func takeWake() -> (@Sendable () -> Void)? {
+            guard armed else { return nil }
+            armed = false
+            return wake
+        }
     }
 
     let highWaterMark: Int
@@ -58,7 +67,7 @@ final class Pipe: Sendable {
 
     private func push(_ chunk: ByteBuffer, limit: Int?) throws {
         guard chunk.readableBytes > 0 else { return }
-        let reader: CheckedContinuation<ByteBuffer?, any Error>? = try state.withLock { state in
+        let (reader, wake) = try state.withLock { state -> (CheckedContinuation<ByteBuffer?, any Error>?, (@Sendable () -> Void)?) in
             if let reason = state.canceledReason { throw StreamError.canceled(reason) }
             if state.finished || state.failure != nil { throw StreamError.aborted("write after close") }
             if let limit, state.bufferedBytes + chunk.readableBytes > limit {
@@ -66,13 +75,14 @@ final class Pipe: Sendable {
             }
             if let reader = state.reader {
                 state.reader = nil
-                return reader
+                return (reader, nil)
             }
             state.chunks.append(chunk)
             state.bufferedBytes += chunk.readableBytes
-            return nil
+            return (nil, state.takeWake())
         }
         reader?.resume(returning: chunk)
+        wake?()
     }
 
     func close() {
@@ -84,17 +94,18 @@ final class Pipe: Sendable {
     }
 
     private func finish(with error: (any Error)?) {
-        let (reader, handlers): (CheckedContinuation<ByteBuffer?, any Error>?, [@Sendable () -> Void]) = state.withLock { state in
-            guard !state.finished, state.failure == nil, state.canceledReason == nil else { return (nil, []) }
+        let (reader, handlers, wake): (CheckedContinuation<ByteBuffer?, any Error>?, [@Sendable () -> Void], (@Sendable () -> Void)?) = state.withLock { state in
+            guard !state.finished, state.failure == nil, state.canceledReason == nil else { return (nil, [], nil) }
             if let error { state.failure = error } else { state.finished = true }
-            guard let reader = state.reader else { return (nil, []) }
+            guard let reader = state.reader else { return (nil, [], state.takeWake()) }
             state.reader = nil
-            return (reader, Self.takeTermination(&state))
+            return (reader, Self.takeTermination(&state), nil)
         }
         if let reader {
             if let error { reader.resume(throwing: error) } else { reader.resume(returning: nil) }
         }
         handlers.forEach { $0() }
+        wake?()
     }
 
     func onCancel(_ handler: @escaping @Sendable (String) -> Void) {
@@ -118,32 +129,62 @@ final class Pipe: Sendable {
     // MARK: reader side
 
     func read() async throws -> ByteBuffer? {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ByteBuffer?, any Error>) in
-            let (result, writers, handlers): (Result<ByteBuffer?, any Error>?, [CheckedContinuation<Void, any Error>], [@Sendable () -> Void]) = state.withLock { state in
-                if state.head < state.chunks.count {
-                    let chunk = state.chunks[state.head]
-                    state.head += 1
-                    if state.head > 64, state.head * 2 > state.chunks.count {
-                        state.chunks.removeFirst(state.head)
-                        state.head = 0
-                    }
-                    state.bufferedBytes -= chunk.readableBytes
-                    var writers: [CheckedContinuation<Void, any Error>] = []
-                    if state.bufferedBytes <= highWaterMark {
-                        writers = state.writers
-                        state.writers = []
-                    }
-                    return (.success(chunk), writers, [])
+        // What is already here is returned without suspending (a task switch per chunk).
+        if let result = take(orWait: nil) { return try result.get() }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ByteBuffer?, any Error>) in
+            if let result = take(orWait: continuation) { continuation.resume(with: result) }
+        }
+    }
+
+    /// The next chunk, the end (`nil`) or the failure; or, with nothing yet, `nil` after
+    /// registering `continuation` (if any) as the waiting reader.
+    private func take(orWait continuation: CheckedContinuation<ByteBuffer?, any Error>?) -> Result<ByteBuffer?, any Error>? {
+        let (result, writers, handlers): (Result<ByteBuffer?, any Error>?, [CheckedContinuation<Void, any Error>], [@Sendable () -> Void]) = state.withLock { state in
+            if state.head < state.chunks.count {
+                let chunk = state.chunks[state.head]
+                state.head += 1
+                if state.head > 64, state.head * 2 > state.chunks.count {
+                    state.chunks.removeFirst(state.head)
+                    state.head = 0
                 }
-                if let reason = state.canceledReason { return (.failure(StreamError.canceled(reason)), [], []) }
-                if let failure = state.failure { return (.failure(failure), [], Self.takeTermination(&state)) }
-                if state.finished { return (.success(nil), [], Self.takeTermination(&state)) }
-                state.reader = continuation
-                return (nil, [], [])
+                state.bufferedBytes -= chunk.readableBytes
+                var writers: [CheckedContinuation<Void, any Error>] = []
+                if state.bufferedBytes <= highWaterMark {
+                    writers = state.writers
+                    state.writers = []
+                }
+                return (.success(chunk), writers, [])
             }
-            writers.forEach { $0.resume() }
-            handlers.forEach { $0() }
-            if let result { continuation.resume(with: result) }
+            if let reason = state.canceledReason { return (.failure(StreamError.canceled(reason)), [], []) }
+            if let failure = state.failure { return (.failure(failure), [], Self.takeTermination(&state)) }
+            if state.finished { return (.success(nil), [], Self.takeTermination(&state)) }
+            if let continuation { state.reader = continuation } else { state.armed = state.wake != nil }
+            return (nil, [], [])
+        }
+        writers.forEach { $0.resume() }
+        handlers.forEach { $0() }
+        return result
+    }
+
+    // MARK: polling reader
+
+    /// Makes this a polled pipe: `wake` runs (once, outside the lock) when a chunk, the end or
+    /// a failure arrives after ``poll()`` found nothing.
+    func setWake(_ wake: @escaping @Sendable () -> Void) {
+        state.withLock { $0.wake = wake }
+    }
+
+    /// The next chunk, the end (`.success(nil)`) or the failure; `nil` when nothing is here yet,
+    /// which arms the wake handler.
+    func poll() -> Result<ByteBuffer?, any Error>? {
+        take(orWait: nil)
+    }
+
+    /// The polling reader is done: the wake handler is released.
+    func stopPolling() {
+        state.withLock { state in
+            state.wake = nil
+            state.armed = false
         }
     }
 
@@ -160,7 +201,7 @@ final class Pipe: Sendable {
             state.writers = []
             let handlers = state.cancelHandlers
             state.cancelHandlers = []
-            return (reader, writers, handlers, Self.takeTermination(&state))
+            return (reader, writers, handlers, Self.takeTermination(&state) + (state.takeWake().map { [$0] } ?? []))
         }
         reader?.resume(throwing: StreamError.canceled(reason))
         writers.forEach { $0.resume(throwing: StreamError.canceled(reason)) }

@@ -54,12 +54,16 @@ public final class ReadableStream: AsyncSequence, Sendable {
         if case .pipe(let pipe) = source { pipe.onTermination(handler) }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator {
-        let first = used.withLock { used in
+    /// Marks the body read; `false` when it already was.
+    func markUsed() -> Bool {
+        used.withLock { used in
             defer { used = true }
             return !used
         }
-        guard first else { return AsyncIterator(state: .failed(StreamError.alreadyUsed)) }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        guard markUsed() else { return AsyncIterator(state: .failed(StreamError.alreadyUsed)) }
         switch source {
         case .bytes(let buffer): return AsyncIterator(state: .bytes(buffer))
         case .pipe(let pipe): return AsyncIterator(state: .pipe(pipe))

@@ -30,6 +30,7 @@ final class Connection: Sendable {
         var acceptedWebSocket: (socket: WebSocket, pending: PendingResponse)?
         var bridgedWebSocket: WebSocket?
         var streamingBody: StreamingBody?
+        var bodySender: StreamingBodySender.Handle?
         var isEnding = false
         var isClosed = false
     }
@@ -86,6 +87,12 @@ final class Connection: Sendable {
     }
 
     // MARK: streaming
+
+    /// Writes streaming bodies from the event loop; set on HTTP/1.1 connections.
+    var bodySender: StreamingBodySender.Handle? {
+        get { state.withLock { $0.bodySender } }
+        set { state.withLock { $0.bodySender = newValue } }
+    }
 
     /// Registers the body being streamed; it is canceled if the client goes away or the server
     /// ends the connection. Returns `false` when the connection is already closed.

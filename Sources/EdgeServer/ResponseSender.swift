@@ -81,6 +81,23 @@ struct ResponseSender {
             throw CancellationError()
         }
         defer { connection.endStreaming() }
+        if let bodySender = connection.bodySender, let poller = response.body.poller() {
+            // A TransformStream's body is written from the event loop (StreamingBodySender).
+            switch await bodySender.send(poller) {
+            case .finished:
+                break
+            case .failed(let error as StreamError) where error.isCanceled:
+                guard connection.isEnding else { throw error }  // shutdown ended the stream: finish cleanly
+            case .failed(let error):
+                logger.error("\(request.method.rawValue) \(RequestLog.loggedPath(of: request.url)): the response body failed, closing the connection: \(error)")
+                throw error
+            case .connectionClosed:
+                response.body.cancel(reason: Connection.disconnectReason)
+                throw CancellationError()
+            }
+            try await bodyWriter.finish(nil)
+            return
+        }
         var chunks = response.body.makeAsyncIterator()
         while true {
             let chunk: ByteBuffer?

@@ -94,6 +94,11 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
                             wrappingChannelSynchronously: channel,
                             configuration: .init(isOutboundHalfClosureEnabled: true)
                         )
+                        if !refused {
+                            let bodySender = StreamingBodySender(wakeups: registry.wakeups.wakeups(for: channel.eventLoop))
+                            try operations.addHandler(bodySender)
+                            connection.bodySender = bodySender.handle
+                        }
                         return refused ? .refusedUpgrade(asyncChannel) : .http(asyncChannel)
                     }
                 }
