@@ -100,8 +100,7 @@ public final class WebSocket: Sendable {
     /// Events received by this end: messages, then one close or error. Read it once.
     public var events: Events { Events(inbox: inbound, counter: self) }
 
-    /// Messages this end has received and not yet read from ``events``: a host bridging it to a
-    /// network connection writes those already queued together, with one flush.
+    /// Messages this end has received and not yet read (from ``events`` or by polling).
     public var queuedMessages: Int { inboundMessages.load(ordering: .relaxed) }
 
     /// Bytes this end has sent that its peer has not read yet (`ws.bufferedAmount`).

@@ -12,6 +12,8 @@ import Foundation
 ///   notification makes late, repeated or lost notifications harmless.
 /// - Everything that reads D1 runs inside `blockConcurrencyWhile`, so no other event can
 ///   interleave between reading the log and applying it: fan-out order is the log's order.
+/// - The KDS messages it fans out are kept (``RecentEvents``), so a kitchen resuming over a gap
+///   they cover is answered from memory; any other gap is folded from D1 (``Replay``).
 /// - Kitchen WebSockets are hibernatable (tag `kds`) and outlive the instance; the cursor last
 ///   fanned out to them is kept in the hub's own storage, so a new instance first sends those
 ///   sockets the events they missed while no instance was running.
