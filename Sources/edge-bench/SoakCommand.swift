@@ -98,6 +98,8 @@ final class Soak: @unchecked Sendable {
         }
         try await writer.value
         await KitchenClient.close(sockets + streams)
+        // The last line: once the server has closed its side of every client's connection.
+        try await Task.sleep(for: .seconds(2))
         report(minute: minute + 1, boards: [wsBoard, sseBoard])
     }
 
