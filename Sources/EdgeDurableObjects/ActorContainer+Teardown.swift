@@ -73,6 +73,7 @@ extension ActorContainer {
         let hosted = closesHosted ? state.hosted.values.sorted { $0.order < $1.order }.map(\.socket) : []
         if closesHosted {
             state.hosted = [:]
+            state.socketLists = [:]
             state.autoResponse = nil
             state.lifecycle.hibernatableSocketsChanged(to: 0)
         }

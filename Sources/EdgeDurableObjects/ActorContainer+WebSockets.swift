@@ -23,6 +23,7 @@ extension ActorContainer {
             let limit = context.host.settings.maxHibernatableWebSockets
             guard state.hosted.count < limit else { throw .tooManyWebSockets(limit: limit) }
             state.hosted[key] = HostedSocket(socket: socket, tags: distinct, order: state.takeToken())
+            state.socketLists = [:]
             state.lifecycle.hibernatableSocketsChanged(to: state.hosted.count)
         }
         socket.accept()
@@ -35,10 +36,13 @@ extension ActorContainer {
     func webSockets(tag: String?, generation: Int) -> [WebSocket] {
         state.withLock { state in
             guard state.generation == generation else { return [] }
-            return state.hosted.values
+            if let list = state.socketLists[tag] { return list }
+            let list = state.hosted.values
                 .filter { tag == nil || $0.tags.contains(tag!) }
                 .sorted { $0.order < $1.order }
                 .map(\.socket)
+            state.socketLists[tag] = list
+            return list
         }
     }
 
@@ -111,6 +115,7 @@ extension ActorContainer {
     private func removeHosted(_ key: ObjectIdentifier) -> Bool {
         state.withLock { state in
             guard state.hosted.removeValue(forKey: key) != nil else { return false }
+            state.socketLists = [:]
             state.lifecycle.hibernatableSocketsChanged(to: state.hosted.count)
             return true
         }

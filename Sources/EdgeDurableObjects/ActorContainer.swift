@@ -53,6 +53,9 @@ final class ActorContainer: Sendable {
         var plainSockets: [ObjectIdentifier: WebSocket] = [:]
         var streams: [Int: ReadableStream] = [:]
         var hosted: [ObjectIdentifier: HostedSocket] = [:]
+        /// `getWebSockets(tag)` answers (`nil`: every socket), kept until a socket is hosted or
+        /// dropped: a hub broadcasting to a thousand sockets asks for each event.
+        var socketLists: [String?: [WebSocket]] = [:]
         var autoResponse: WebSocketRequestResponsePair?
         var nextToken = 0
         var shutDown = false

@@ -87,6 +87,28 @@ struct WebSocketHibernationTests {
         }
     }
 
+    @Test func getWebSocketsFollowsSocketsJoiningAndLeaving() async throws {
+        try await Harness.run { harness throws in
+            let stub = harness.sockets("lists")
+            let first = try #require(try await stub.fetch(Request("https://do/connect?tag=kds")).webSocket)
+            let second = try #require(try await stub.fetch(Request("https://do/connect?tag=b")).webSocket)
+            #expect(try await stub.call { try await $0.broadcast("one", tag: "kds") } == 1)
+            #expect(try await stub.call { try await $0.broadcast("one", tag: nil) } == 2)
+            // Asked again after each change: a list kept from before must not be answered.
+            let third = try #require(try await stub.fetch(Request("https://do/connect?tag=kds")).webSocket)
+            #expect(try await stub.call { try await $0.broadcast("two", tag: "kds") } == 2)
+            #expect(try await stub.call { try await $0.broadcast("two", tag: nil) } == 3)
+            first.close(code: 4000, reason: "bye")
+            try await eventually("the first socket left") { try harness.info("SOCKETS", "lists").hibernatableSockets == 2 }
+            #expect(try await stub.call { try await $0.broadcast("three", tag: "kds") } == 1)
+            let order = try await harness.runtime.runInDurableObject(stub) { _, state in
+                try state.getWebSockets().map { try state.getTags($0) }
+            }
+            #expect(order == [["b"], ["kds"]], "oldest first")
+            _ = (second, third)
+        }
+    }
+
     @Test func aStaleInstanceCannotReachTheSockets() async throws {
         try await Harness.run { harness throws in
             let stub = harness.sockets("stale")
