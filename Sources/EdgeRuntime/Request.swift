@@ -38,7 +38,10 @@ public struct Request: Sendable {
     }
 
     /// The path of the URL, percent-decoded.
-    public var path: String { url.path.isEmpty ? "/" : url.path }
+    public var path: String {
+        let path = url.path
+        return path.isEmpty ? "/" : path
+    }
 
     /// `url.searchParams`.
     public var searchParams: URLSearchParams { URLSearchParams(url) }

@@ -24,7 +24,7 @@ public struct Response: Sendable {
     /// `new Response("text", init)`; sets `content-type: text/plain;charset=UTF-8` unless given.
     public init(_ text: String, status: HTTPResponse.Status = .ok, headers: Headers = [:]) {
         var headers = headers
-        if !headers.has("content-type") { headers.set("content-type", "text/plain;charset=UTF-8") }
+        if headers.fields[.contentType] == nil { headers.fields[.contentType] = "text/plain;charset=UTF-8" }
         self.init(ReadableStream(text), status: status, headers: headers)
     }
 
@@ -43,7 +43,7 @@ public struct Response: Sendable {
     /// `content-type: application/json`.
     public static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: Headers = [:]) -> Response {
         var headers = headers
-        if !headers.has("content-type") { headers.set("content-type", "application/json") }
+        if headers.fields[.contentType] == nil { headers.fields[.contentType] = "application/json" }
         do {
             let data = try JSONEncoder.workers.encode(value)
             return Response(ReadableStream(ByteBuffer(bytes: data)), status: status, headers: headers)

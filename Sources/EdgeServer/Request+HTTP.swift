@@ -14,9 +14,12 @@ extension EdgeRuntime.Request {
         guard target.hasPrefix("/"), let url = URL(string: "http://\(authority)\(target)"), url.host != nil else {
             return nil
         }
-        var fields = head.headerFields
-        fields.insert(HTTPField(name: .host, value: authority), at: fields.startIndex)
-        fields[.cfConnectingIP] = channel.remoteAddress?.ipAddress
+        // In one pass: `host` first, the client's fields, and our `cf-connecting-ip` in place of theirs.
+        var fields = HTTPFields()
+        fields.reserveCapacity(head.headerFields.count + 2)
+        fields.append(HTTPField(name: .host, value: authority))
+        for field in head.headerFields where field.name != .cfConnectingIP { fields.append(field) }
+        if let address = channel.remoteAddress?.ipAddress { fields.append(HTTPField(name: .cfConnectingIP, value: address)) }
         self.init(url: url, method: head.method, headers: Headers(fields), body: body)
     }
 

@@ -44,7 +44,9 @@ struct ResponseSender {
         let mayHaveBody = !((100..<200).contains(status.code) || status.code == 204 || status.code == 304)
 
         var fields = response.headers.fields
-        for name in Self.hopByHop { fields[name] = nil }
+        if fields.contains(where: { Self.hopByHop.contains($0.name) }) {
+            for name in Self.hopByHop { fields[name] = nil }
+        }
         if mayHaveBody, let length = response.body.knownLength {
             fields[.contentLength] = String(length)
         }
