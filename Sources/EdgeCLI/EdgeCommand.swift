@@ -8,7 +8,7 @@ public struct EdgeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "edge",
         abstract: "A local runtime for Cloudflare-style Workers, D1 and Durable Objects.",
-        subcommands: [DevCommand.self, D1Command.self, DurableObjectsCommand.self]
+        subcommands: [DevCommand.self, D1Command.self, DurableObjectsCommand.self, InitCommand.self]
     )
 
     public init() {}
