@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -132,7 +133,9 @@ let package = Package(
     ]
 )
 
-// Each library module keeps a short README.md beside its sources.
+// Each library module keeps a short README.md beside its sources; excluded where there is one (an
+// exclude naming a missing file warns).
 for target in package.targets where target.type == .regular {
-    target.exclude = ["README.md"]
+    let readme = "\(Context.packageDirectory)/\(target.path ?? "Sources/\(target.name)")/README.md"
+    if FileManager.default.fileExists(atPath: readme) { target.exclude = ["README.md"] }
 }
