@@ -23,6 +23,7 @@ cp "$scratch/debug/codecov/default.profdata" "$profiles/reliability.profdata"
 
 echo "==> coverage gate"
 scripts/coverage-gate.sh "$scratch"
+scripts/init-check.sh --scratch-path "$scratch" --enable-code-coverage
 
 echo "==> end-to-end suites"
 E2E_SCRATCH="$scratch" scripts/e2e.sh
