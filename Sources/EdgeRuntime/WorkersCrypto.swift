@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
 
-/// `crypto`, the Web Crypto API as Workers offers it: random values, UUIDs, digests, and
-/// Cloudflare's `crypto.subtle.timingSafeEqual`.
+/// `crypto`, the Web Crypto API as Workers offers it: random values, UUIDs, `crypto.subtle`
+/// (digests, keys, signatures, encryption, derivation) and Cloudflare's `timingSafeEqual`.
 public struct WorkersCrypto: Sendable {
     /// `crypto.subtle`.
     public let subtle = SubtleCrypto()
@@ -25,7 +25,8 @@ public struct WorkersCrypto: Sendable {
     }
 }
 
-/// `crypto.subtle`.
+/// `crypto.subtle`: `digest` and `timingSafeEqual` here; keys, signatures, encryption and
+/// derivation in `SubtleCrypto+*.swift` (`importKey`, `sign`, `encrypt`, `deriveBits`, ...).
 public struct SubtleCrypto: Sendable {
     /// Digest algorithms of `crypto.subtle.digest`.
     public enum DigestAlgorithm: Sendable {
