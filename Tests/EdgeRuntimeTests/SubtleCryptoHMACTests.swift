@@ -133,3 +133,19 @@ import Testing
         }
     }
 }
+
+@Suite struct SubtleCryptoDigestTests {
+    /// FIPS 180-2 appendix B.1 / C.1 / D.1 ("abc"), RFC 3174 §7.3 TEST1 and RFC 1321 §A.5.
+    @Test func digestsByTheirJavaScriptNames() async throws {
+        #expect(try await crypto.subtle.digest("SHA-256", utf8("abc")).hexString
+            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try await crypto.subtle.digest("sha-1", utf8("abc")).hexString == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(try await crypto.subtle.digest("SHA-384", utf8("abc")).hexString
+            == "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7")
+        #expect(try await crypto.subtle.digest("MD5", utf8("abc")).hexString == "900150983cd24fb0d6963f7d28e17f72")
+        #expect(try await crypto.subtle.digest("SHA-512", utf8("abc")) == crypto.subtle.digest(.sha512, utf8("abc")))
+        await expectDOMException("NotSupportedError", "Unrecognized or unimplemented digest algorithm requested.") {
+            _ = try await crypto.subtle.digest("SHA-3", utf8("abc"))
+        }
+    }
+}
