@@ -61,7 +61,8 @@ public final class DurableObjectRuntime: Sendable {
                 throw DurableObjectError(
                     "Error",
                     "The Durable Object binding \"\(binding)\" names the class \"\(className)\", which the worker does "
-                        + "not register. Registered classes: \(known.isEmpty ? "none" : known.joined(separator: ", ")).")
+                        + "not register. Registered classes: \(known.isEmpty ? "none" : known.joined(separator: ", ")). "
+                        + "The executable registers them: WorkerModule(worker, durableObjects: [...]) (see \"Your own worker\" in Edge's README).")
             }
             let namespace = try namespaces[className] ?? ActorNamespace(
                 workerName: workerName, objectType: objectType, stateRoot: stateRoot,

@@ -15,7 +15,8 @@ struct RuntimeTests {
         } throws: { error in
             String(describing: error)
                 == "Error: The Durable Object binding \"HUB\" names the class \"OrderHub\", which the worker does not register. "
-                + "Registered classes: Counter, SocketHub."
+                + "Registered classes: Counter, SocketHub. The executable registers them: WorkerModule(worker, durableObjects: "
+                + "[...]) (see \"Your own worker\" in Edge's README)."
         }
     }
 

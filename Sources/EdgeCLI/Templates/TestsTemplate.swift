@@ -5,6 +5,7 @@ extension InitProject {
         #"""
         import EdgeConfig
         import EdgeDurableObjects
+        import EdgeRuntime
         import EdgeServer
         import EdgeTesting
         import Foundation
