@@ -30,6 +30,12 @@ public struct DurableObjectStub<Object: DurableObject>: Sendable {
         }
     }
 
+    /// `stub.fetch(url, init)`: builds the request as `new Request(url, init)` does and delivers it.
+    /// - Throws: `TypeError` `Invalid URL: <url>` before the object sees anything, as in production.
+    public func fetch(_ url: String, _ options: RequestInit = RequestInit()) async throws -> Response {
+        try await fetch(Request(url, options))
+    }
+
     /// JavaScript RPC (`await stub.method(args)`): runs `body` inside the object, through its
     /// input gate, as one event:
     ///

@@ -23,28 +23,33 @@ public struct Request: Sendable {
         self.body = body
     }
 
-    /// Creates a request from an absolute URL string, as `new Request(url, init)` does.
-    /// - Precondition: `url` parses as an absolute URL.
-    public init(_ url: String, method: HTTPRequest.Method = .get, headers: Headers = [:], body: ReadableStream = .empty) {
-        guard let parsed = URL(string: url), parsed.scheme != nil else {
-            preconditionFailure("TypeError: Invalid URL: \(url)")
-        }
-        self.init(url: parsed, method: method, headers: headers, body: body)
+    /// Creates a request from an absolute URL string, as `new Request(url, init)` does: the URL is
+    /// parsed as `new URL(url)` parses it (dot segments resolved, the path percent-encoded).
+    /// - Throws: ``TypeError`` `Invalid URL: <url>` when `url` is not an absolute URL, as
+    ///   `new Request("bad")` throws (workerd's text, `src/workerd/api/http.c++`); `Request with a
+    ///   GET or HEAD method cannot have a body.` for a GET or HEAD given a body (same file).
+    public init(_ url: String, method: HTTPRequest.Method = .get, headers: Headers = [:], body: ReadableStream? = nil) throws {
+        guard let parsed = URLParser.parse(url) else { throw TypeError("Invalid URL: \(url)") }
+        if body != nil { try Self.checkBodyAllowed(method) }
+        self.init(url: parsed, method: method, headers: headers, body: body ?? .empty)
     }
 
-    /// Creates a request with a UTF-8 text body.
-    public init(_ url: String, method: HTTPRequest.Method = .post, headers: Headers = [:], text: String) {
-        self.init(url, method: method, headers: headers, body: ReadableStream(text))
+    /// Creates a request with a UTF-8 text body, as `new Request(url, { method, body: text })`.
+    /// - Throws: ``TypeError`` as ``init(_:method:headers:body:)``.
+    public init(_ url: String, method: HTTPRequest.Method = .post, headers: Headers = [:], text: String) throws {
+        try self.init(url, method: method, headers: headers, body: ReadableStream(text))
     }
 
-    /// The path of the URL, percent-decoded.
-    public var path: String {
-        let path = url.path
-        return path.isEmpty ? "/" : path
-    }
+    /// `url.pathname`: the path of the URL, percent-encoded as the WHATWG URL parser leaves it
+    /// (`/v1/orders/a%2Fb` stays one segment `a%2Fb`; split on `/` and decode each segment).
+    public var pathname: String { URLParser.pathname(of: url) }
+
+    /// The same text as ``pathname`` (percent-encoded), under Edge's first name for it; routers
+    /// that split it on `/` see the segments production's `url.pathname.split("/")` sees.
+    public var path: String { pathname }
 
     /// `url.searchParams`.
-    public var searchParams: URLSearchParams { URLSearchParams(url) }
+    public var searchParams: URLSearchParams { URLSearchParams(url.query(percentEncoded: true) ?? "") }
 
     /// Whether the client asked to upgrade to a WebSocket (`Upgrade: websocket`).
     public var isWebSocketUpgrade: Bool { headers.get("upgrade")?.lowercased() == "websocket" }
@@ -75,28 +80,5 @@ extension ReadableStream {
     public func json<T: Decodable>(as type: T.Type = T.self) async throws -> T {
         let buffer = try await collect(upTo: .max)
         return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
-    }
-}
-
-/// `URLSearchParams`: the query of a URL, decoded.
-public struct URLSearchParams: Sendable, Equatable {
-    /// The name/value pairs in order.
-    public let items: [(name: String, value: String)]
-
-    /// Parses the query of `url`.
-    public init(_ url: URL) {
-        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        items = (components?.queryItems ?? []).map { ($0.name, $0.value ?? "") }
-    }
-
-    /// `params.get(name)`: the first value, or `nil`.
-    public func get(_ name: String) -> String? { items.first { $0.name == name }?.value }
-    /// `params.getAll(name)`.
-    public func getAll(_ name: String) -> [String] { items.filter { $0.name == name }.map(\.value) }
-    /// `params.has(name)`.
-    public func has(_ name: String) -> Bool { items.contains { $0.name == name } }
-
-    public static func == (lhs: URLSearchParams, rhs: URLSearchParams) -> Bool {
-        lhs.items.map(\.name) == rhs.items.map(\.name) && lhs.items.map(\.value) == rhs.items.map(\.value)
     }
 }

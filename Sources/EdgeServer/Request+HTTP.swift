@@ -8,12 +8,18 @@ extension EdgeRuntime.Request {
     /// `http://host:port/path?query` URL, the client's headers with `host` first, and
     /// `cf-connecting-ip` set to the peer's address as Cloudflare sets it (a value the client sent
     /// is replaced). `nil` when the target does not form a URL.
+    ///
+    /// The URL is what workerd's `request.url` is: the target as the WHATWG URL parser reads it,
+    /// percent-encoding kept (`/a%2Fb` stays one segment), dot segments resolved, characters a
+    /// path cannot hold encoded. A target of printable ASCII with no dot segment and no `\` (what
+    /// clients send) is already in that form and skips the full parse.
     init?(head: HTTPRequest, body: ReadableStream, channel: any Channel) {
         let authority = head.authority ?? channel.localAddress.map(Self.authority(of:)) ?? "localhost"
         let target = head.path ?? "/"
-        guard target.hasPrefix("/"), let url = URL(string: "http://\(authority)\(target)"), url.host != nil else {
-            return nil
-        }
+        guard target.hasPrefix("/") else { return nil }
+        let text = "http://\(authority)\(target)"
+        let parsed = URLParser.isNormalTarget(target) ? URL(string: text) : URLParser.parse(text)
+        guard let url = parsed, url.host != nil else { return nil }
         // In one pass: `host` first, the client's fields, and our `cf-connecting-ip` in place of theirs.
         var fields = HTTPFields()
         fields.reserveCapacity(head.headerFields.count + 2)

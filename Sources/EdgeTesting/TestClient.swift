@@ -147,7 +147,7 @@ public struct TestClient: Sendable {
         if !headers.has("host") { headers.set("host", "localhost") }
         headers.set("cf-connecting-ip", "127.0.0.1")
         if let body, !headers.has("content-length") { headers.set("content-length", String(body.readableBytes)) }
-        let url = URL(string: "http://\(headers.get("host") ?? "localhost")\(path)")!
+        let url = URLParser.parse("http://\(headers.get("host") ?? "localhost")\(path)")!
         return EdgeRuntime.Request(url: url, method: method, headers: headers, body: body.map(ReadableStream.init) ?? .empty)
     }
 

@@ -16,7 +16,7 @@ import Testing
             var headers: Headers = ["upgrade": "websocket", "connection": "Upgrade", "sec-websocket-version": "13",
                                     "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ=="]
             headers.set("host", "localhost")
-            let response = await client.emulator.handle(Request("http://localhost" + kdsPath, headers: headers))
+            let response = await client.emulator.handle(try Request("http://localhost" + kdsPath, headers: headers))
             let stuck = try #require(response.webSocket)
             for index in 0..<40 { try await client.createOrder("Backlog \(index)") }
             // Nothing was read: the hub sees the backlog and closes the socket.
@@ -48,7 +48,7 @@ import Testing
             // The raw response: its body is not read until the orders are written (the test
             // client's `events` reads eagerly, so its stream would never back up).
             let headers: Headers = ["host": "localhost", "accept": "text/event-stream"]
-            let response = await client.emulator.handle(Request("http://localhost" + kdsPath, headers: headers))
+            let response = await client.emulator.handle(try Request("http://localhost" + kdsPath, headers: headers))
             #expect(response.status == .ok)
             for index in 0..<40 { try await client.createOrder("Backlog \(index)") }
             var board = KitchenBoard()

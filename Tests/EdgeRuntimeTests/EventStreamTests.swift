@@ -56,8 +56,8 @@ import Testing
         #expect(!headers.has("x-one"))
     }
 
-    @Test func searchParamsDecode() {
-        let request = Request("http://h/v1/kds/stream?restaurant=demo&after=12&key=a%20b")
+    @Test func searchParamsDecode() throws {
+        let request = try Request("http://h/v1/kds/stream?restaurant=demo&after=12&key=a%20b")
         #expect(request.searchParams.get("after") == "12")
         #expect(request.searchParams.get("key") == "a b")
         #expect(request.path == "/v1/kds/stream")

@@ -113,12 +113,12 @@ struct ControlTests {
         try await withEmulator(.inProcess) { client in
             let outsider = try SocketAddress(ipAddress: "203.0.113.7", port: 40000)
             for path in ["/cdn-cgi/edge/durable-objects", "/cdn-cgi/local/scheduled"] {
-                let request = Request("http://localhost\(path)", headers: ["host": "localhost", "x-forwarded-for": "127.0.0.1"])
+                let request = try Request("http://localhost\(path)", headers: ["host": "localhost", "x-forwarded-for": "127.0.0.1"])
                 let response = await client.emulator.handle(request, remoteAddress: outsider)
                 #expect(response.status == .forbidden, "\(path)")
                 #expect(try await response.text().contains("\"forbidden\""))
             }
-            let worker = await client.emulator.handle(Request("http://localhost/hello"), remoteAddress: outsider)
+            let worker = await client.emulator.handle(try Request("http://localhost/hello"), remoteAddress: outsider)
             #expect(try await worker.text() == "hello edge", "other paths still reach the worker")
         }
     }
