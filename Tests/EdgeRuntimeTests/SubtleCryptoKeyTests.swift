@@ -171,6 +171,50 @@ import Testing
         }
     }
 
+    /// A JWK's `use`, `key_ops` and `ext` against the usages asked for (keys.c++
+    /// `importAsymmetricForWebCrypto`, crypto.c++ `importKeySync`).
+    @Test func jwkUsageMembers() async throws {
+        var jwk = SubtleCryptoJWTTests.ecJWK
+        jwk.key_ops = ["sign"]
+        await expectDOMException("DataError",
+            "All specified key usages must be present in the JSON Web Key's Key Operations parameter (\"key_ops\").") {
+            _ = try await crypto.subtle.importKey(.jwk, jwk, .ecdsa(namedCurve: "P-256"), false, [.verify])
+        }
+        jwk.key_ops = ["verify", "verify"]
+        await expectDOMException("DataError", "A JSON Web Key's Key Operations parameter (\"key_ops\") must not contain duplicates.") {
+            _ = try await crypto.subtle.importKey(.jwk, jwk, .ecdsa(namedCurve: "P-256"), false, [.verify])
+        }
+        jwk.key_ops = nil
+        jwk.use = "enc"
+        await expectDOMException("DataError",
+            "Asymmetric \"jwk\" key import with usages requires a JSON Web Key with Public Key Use parameter \"use\" (\"enc\") equal to \"sig\".") {
+            _ = try await crypto.subtle.importKey(.jwk, jwk, .ecdsa(namedCurve: "P-256"), false, [.verify])
+        }
+        jwk.use = "sig"
+        jwk.ext = false
+        await expectDOMException("DataError", "JWK ext field for \"ECDSA\" is set to false but extractable is true") {
+            _ = try await crypto.subtle.importKey(.jwk, jwk, .ecdsa(namedCurve: "P-256"), true, [.verify])
+        }
+        let key = try await crypto.subtle.importKey(.jwk, jwk, .ecdsa(namedCurve: "P-256"), false, [.verify])
+        #expect(key.extractable == false && key.usages == [.verify])
+    }
+
+    /// Where swift-crypto cannot do what Workers does, Edge refuses and says so.
+    @Test func whatEdgeRefuses() async throws {
+        let pss = try await crypto.subtle.importKey(.jwk, SubtleCryptoJWTTests.rsaPrivateJWK, .rsaPss(hash: "SHA-256"), false, [.sign])
+        await expectDOMException("NotSupportedError",
+            "Edge implements RSA-PSS with a saltLength equal to the hash's length (32) only, not 20.") {
+            _ = try await crypto.subtle.sign(.rsaPss(saltLength: 20), pss, utf8("data"))
+        }
+        let aes = try await crypto.subtle.generateKey(.init(name: "AES-GCM", length: 128), false, [.encrypt]) as CryptoKey
+        await expectDOMException("NotSupportedError", "Edge's AES-GCM takes an IV of 12 bytes or more (provided 8).") {
+            _ = try await crypto.subtle.encrypt(.aesGcm(iv: [UInt8](repeating: 0, count: 8)), aes, utf8("data"))
+        }
+        await expectDOMException("NotSupportedError", "Unrecognized key import algorithm \"RSA-OAEP\" requested.") {
+            _ = try await crypto.subtle.importKey(.jwk, SubtleCryptoJWTTests.rsaJWK, .init(name: "RSA-OAEP", hash: "SHA-256"), false, [.encrypt])
+        }
+    }
+
     /// RSA: RSA-PSS with the hash's salt length, JWK import of RFC 7515's key under a mismatched
     /// hash, and rsa.c++'s errors.
     @Test func rsaKeys() async throws {
