@@ -71,8 +71,12 @@ enum DERKey {
     static func publicKey(_ der: [UInt8]) -> KeyMaterial? {
         if let key = try? P256.Signing.PublicKey(derRepresentation: der) { return .p256Public(key) }
         if let key = try? P384.Signing.PublicKey(derRepresentation: der) { return .p384Public(key) }
-        if let key = try? Curve25519.Signing.PublicKey(derRepresentation: der) { return .ed25519Public(key) }
-        if let key = try? Curve25519.KeyAgreement.PublicKey(derRepresentation: der) { return .x25519Public(key) }
+        if names(edwards25519, in: der), let key = try? Curve25519.Signing.PublicKey(derRepresentation: der) {
+            return .ed25519Public(key)
+        }
+        if names(x25519, in: der), let key = try? Curve25519.KeyAgreement.PublicKey(derRepresentation: der) {
+            return .x25519Public(key)
+        }
         if let key = try? _RSA.Signing.PublicKey(unsafeDERRepresentation: der) { return .rsaPublic(key) }
         return nil
     }
@@ -82,10 +86,26 @@ enum DERKey {
     static func privateKey(_ der: [UInt8]) -> KeyMaterial? {
         if let key = try? P256.Signing.PrivateKey(derRepresentation: der) { return .p256Private(key) }
         if let key = try? P384.Signing.PrivateKey(derRepresentation: der) { return .p384Private(key) }
-        if let key = try? Curve25519.Signing.PrivateKey(derRepresentation: der) { return .ed25519Private(key) }
-        if let key = try? Curve25519.KeyAgreement.PrivateKey(derRepresentation: der) { return .x25519Private(key) }
+        if names(edwards25519, in: der), let key = try? Curve25519.Signing.PrivateKey(derRepresentation: der) {
+            return .ed25519Private(key)
+        }
+        if names(x25519, in: der), let key = try? Curve25519.KeyAgreement.PrivateKey(derRepresentation: der) {
+            return .x25519Private(key)
+        }
         if let key = try? _RSA.Signing.PrivateKey(unsafeDERRepresentation: der) { return .rsaPrivate(key) }
         return nil
+    }
+
+    /// The DER of the algorithm identifiers of RFC 8410 §3: id-Ed25519 (1.3.101.112) and id-X25519
+    /// (1.3.101.110). swift-crypto reads either document as either key, so the identifier, which
+    /// both documents carry in their first 16 bytes, picks the kind.
+    private static let edwards25519: [UInt8] = [0x06, 0x03, 0x2B, 0x65, 0x70]
+    private static let x25519: [UInt8] = [0x06, 0x03, 0x2B, 0x65, 0x6E]
+
+    private static func names(_ identifier: [UInt8], in der: [UInt8]) -> Bool {
+        let head = Array(der.prefix(16))
+        guard head.count >= identifier.count else { return false }
+        return (0...(head.count - identifier.count)).contains { Array(head[$0..<$0 + identifier.count]) == identifier }
     }
 
     /// The key in `der` for `format` (`"spki"` or `"pkcs8"`), or workerd's `DataError: Invalid

@@ -87,6 +87,25 @@ import Testing
         }
     }
 
+    /// X25519 and Ed25519 keys share a size but not an algorithm identifier: each DER form comes
+    /// back as the algorithm it was exported from, and not as the other.
+    @Test func x25519KeyFormats() async throws {
+        let pair = try await crypto.subtle.generateKey("X25519", true, [.deriveBits]) as CryptoKeyPair
+        let pkcs8 = try await crypto.subtle.exportKey(.pkcs8, pair.privateKey)
+        let spki = try await crypto.subtle.exportKey(.spki, pair.publicKey)
+        let privateKey = try await crypto.subtle.importKey(.pkcs8, pkcs8, "X25519", false, [.deriveBits])
+        let publicKey = try await crypto.subtle.importKey(.spki, spki, "X25519", false, [])
+        let other = try await crypto.subtle.generateKey("X25519", false, [.deriveBits]) as CryptoKeyPair
+        #expect(try await crypto.subtle.deriveBits(.x25519(public: other.publicKey), privateKey, nil)
+            == (try await crypto.subtle.deriveBits(.x25519(public: publicKey), other.privateKey, nil)))
+        await expectDOMException("DataError", "Invalid PKCS8 input.") {
+            _ = try await crypto.subtle.importKey(.pkcs8, pkcs8, "Ed25519", false, [.sign])
+        }
+        await expectDOMException("DataError", "Invalid SPKI input.") {
+            _ = try await crypto.subtle.importKey(.spki, spki, "Ed25519", false, [.verify])
+        }
+    }
+
     /// ECDH: both sides derive one secret; the errors are ec.c++ `EllipticKey::deriveBits`'s.
     @Test func ecdhAgreement() async throws {
         let alice = try await crypto.subtle.generateKey(.ecdh(namedCurve: "P-256"), false, [.deriveBits, .deriveKey]) as CryptoKeyPair
