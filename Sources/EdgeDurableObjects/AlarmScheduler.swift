@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 import Logging
 import Synchronization
@@ -170,6 +171,8 @@ final class AlarmScheduler: Sendable {
             return (entry.id, AlarmInfo(retryCount: entry.countedRetries), runner)
         }
         guard let (id, info, runner) = start else { return }
+        let attempt = info.retryCount == 0 ? "" : " (retry \(info.retryCount))"
+        logger.info("\(id.label(className: className)): alarm\(attempt)")
         let outcome = await runner(id, info)
         finish(hex, token: token, outcome: outcome)
     }

@@ -1,5 +1,6 @@
 import EdgeD1
 import EdgeDurableObjects
+import EdgeRuntime
 import EdgeServer
 import Foundation
 

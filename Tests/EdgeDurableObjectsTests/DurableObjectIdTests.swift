@@ -1,4 +1,5 @@
 import EdgeDurableObjects
+import EdgeRuntime
 import Foundation
 import Testing
 

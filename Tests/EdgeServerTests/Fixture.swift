@@ -1,5 +1,6 @@
 import EdgeConfig
 import EdgeDurableObjects
+import EdgeRuntime
 import EdgeServer
 import EdgeTesting
 import Foundation

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The clock the Durable Object host runs on: idle hibernation and eviction, alarms and their
-/// retries, and the eviction timeout are all timers on it.
+/// The clock the runtime runs on: `Date.now()` and the timers of `setTimeout` / `setInterval`,
+/// and in the Durable Object host idle hibernation and eviction, alarms and their retries, and
+/// the eviction timeout are all timers on it.
 ///
 /// Production and `edge dev` use ``SystemClock``. Tests use ``VirtualClock``, which moves only
 /// when told to and then runs every timer that came due, in order, before returning: lifecycle
@@ -60,13 +61,13 @@ public struct SystemClock: EdgeClock {
 
 extension Duration {
     /// The duration in seconds, as `Date` arithmetic takes it.
-    var timeInterval: TimeInterval {
+    package var timeInterval: TimeInterval {
         let parts = components
         return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 
     /// The duration as the lifecycle log writes it: `10s`, `1.5s`, `250ms`.
-    var logText: String {
+    package var logText: String {
         let seconds = timeInterval
         if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         if seconds == seconds.rounded() { return "\(Int(seconds))s" }
@@ -75,12 +76,12 @@ extension Duration {
 }
 
 extension Date {
-    static func + (date: Date, duration: Duration) -> Date {
+    package static func + (date: Date, duration: Duration) -> Date {
         date.addingTimeInterval(duration.timeInterval)
     }
 
     /// The duration from `earlier` to this date.
-    func duration(since earlier: Date) -> Duration {
+    package func duration(since earlier: Date) -> Duration {
         .milliseconds(Int64((timeIntervalSince(earlier) * 1000).rounded()))
     }
 }
