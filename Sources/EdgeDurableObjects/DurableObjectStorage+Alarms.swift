@@ -11,6 +11,12 @@ extension DurableObjectStorage {
         try alarms.set(id, Date(timeIntervalSince1970: milliseconds / 1000))
     }
 
+    /// `storage.setAlarm(Date.now() + 60_000)`: the same, with the time in milliseconds since the
+    /// epoch, as JavaScript passes it.
+    public func setAlarm(_ scheduledTime: Double) throws {
+        try setAlarm(Date(timeIntervalSince1970: scheduledTime / 1000))
+    }
+
     /// `storage.getAlarm()`: the pending alarm, or `nil`. While `alarm()` runs, only an alarm it
     /// set itself; while a failed alarm waits for its retry, the time it was set for.
     public func getAlarm() throws -> Date? {

@@ -54,6 +54,12 @@ public final class ReadableStream: AsyncSequence, Sendable {
         if case .pipe(let pipe) = source { pipe.onTermination(handler) }
     }
 
+    /// Whether ``onTermination(_:)`` will tell when the stream ends (a body being written).
+    package var reportsTermination: Bool {
+        if case .pipe = source { return true }
+        return false
+    }
+
     /// Marks the body read; `false` when it already was.
     func markUsed() -> Bool {
         used.withLock { used in

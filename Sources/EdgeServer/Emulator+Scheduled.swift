@@ -28,13 +28,15 @@ extension Emulator {
             failure.withLock { $0 = $0 ?? error }
         }
         let controller = ScheduledController(scheduledTime: scheduledTime ?? options.clock.now, cron: cron)
+        let io = invocationContext(label: "scheduled \(cron)")
         do {
-            try await worker.scheduled(controller, ctx: ctx)
+            try await IoContext.$current.withValue(io) { try await worker.scheduled(controller, ctx: ctx) }
         } catch {
             logger.error("Uncaught \(error)")
             failure.withLock { $0 = $0 ?? error }
         }
         await ctx.settled()
+        io.timers.close()
         guard let error = failure.withLock({ $0 }) else {
             return ScheduledOutcome(outcome: "ok", noRetry: false, error: nil)
         }

@@ -135,14 +135,17 @@ public final class Emulator: Sendable {
     func fetch(_ request: Request) async -> Response {
         let logger = self.logger
         let ctx = ExecutionContext { error in logger.error("Uncaught (in waitUntil) \(error)") }
+        let io = invocationContext(for: request)
         let response: Response
         do {
-            response = try await worker.fetch(request, ctx: ctx).validated(logger: logger)
+            response = try await IoContext.$current.withValue(io) { try await worker.fetch(request, ctx: ctx) }
+                .validated(logger: logger)
         } catch {
             logger.error("Uncaught \(error)")
             response = Response("\(error)", status: .internalServerError)
         }
         pendingWork.track(ctx)
+        end(io, of: response, ctx: ctx)
         return response
     }
 

@@ -1,0 +1,52 @@
+import EdgeRuntime
+import Logging
+
+// A worker invocation's `IoContext`: `Date.now()` and timers on the emulator's clock, `console`
+// through the emulator's logger. As workerd ends a request's timers with its `IoContext`, an
+// invocation's timers are closed once its `waitUntil` work has settled and its response body has
+// been sent; a WebSocket response keeps its timers (the socket is the invocation's I/O, open for
+// as long as it lasts). Durable Objects have a context per instance (EdgeDurableObjects).
+
+extension Emulator {
+    /// The context of a `fetch` of `request`; `console` lines carry the request as the request
+    /// log shows it (query strings left out, token-like segments redacted).
+    func invocationContext(for request: Request) -> IoContext {
+        invocationContext(label: "\(request.method) \(RequestLog.loggedPath(of: request.url))")
+    }
+
+    /// The context of one invocation labelled `label`.
+    func invocationContext(label: String) -> IoContext {
+        let logger = self.logger
+        return IoContext(
+            clock: options.clock, label: label,
+            deliver: { callback in await callback() },
+            console: ConsoleSink { level, text in
+                switch level {
+                case .debug: logger.debug("\(text)")
+                case .log, .info: logger.info("\(text)")
+                case .warn: logger.warning("\(text)")
+                case .error: logger.error("\(text)")
+                }
+            })
+    }
+
+    /// Closes the invocation's timers once `ctx` has settled and the body of `response` is sent.
+    func end(_ io: IoContext, of response: Response, ctx: ExecutionContext) {
+        guard response.webSocket == nil else { return }
+        let body = response.body
+        guard ctx.pendingCount > 0 || body.reportsTermination else {
+            io.timers.close()
+            return
+        }
+        Task {
+            await ctx.settled()
+            if body.reportsTermination {
+                // Runs the handler at once when the body has already ended.
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    body.onTermination { done.resume() }
+                }
+            }
+            io.timers.close()
+        }
+    }
+}
