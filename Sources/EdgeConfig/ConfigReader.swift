@@ -21,6 +21,11 @@ struct ConfigReader {
         .invalid(message, file: file, line: locations.line(of: path), field: path.description)
     }
 
+    /// Adds a warning made elsewhere (see `CompatibilityDate`).
+    mutating func warn(_ warning: ConfigWarning) {
+        warnings.append(warning)
+    }
+
     /// Warns, in wrangler's words, about each key of `table` that is not in `known`.
     mutating func warnAboutUnexpectedFields(
         in table: TOMLNode.Table,

@@ -25,6 +25,11 @@ extension WranglerConfig {
         self.dev = try DevConfig(reading: root, reader: &reader)
         self.assets = try AssetsConfig(reading: root, configDirectory: configDirectory, reader: &reader)
         reader.warnAboutUnexpectedFields(in: root, at: top, known: Self.knownFields)
+        if let date = compatibilityDate,
+            let warning = CompatibilityDate.warning(date: date, flags: compatibilityFlags, reader: reader)
+        {
+            reader.warn(warning)
+        }
         self.fieldLocations = reader.locations
         try checkBindingNamesAreUnique()
         _ = try durableObjectClassStorage

@@ -14,7 +14,7 @@ struct WranglerConfigTests {
         #expect(config.directory.standardizedFileURL == Fixtures.root.appendingPathComponent("good").standardizedFileURL)
         #expect(config.name == "counterfire")
         #expect(config.main == "src/index.ts")
-        #expect(config.compatibilityDate == "2025-09-01")
+        #expect(config.compatibilityDate == "2026-10-01")
         #expect(config.compatibilityFlags == ["nodejs_compat", "no_global_navigator"])
         #expect(
             config.vars == [
