@@ -20,19 +20,26 @@ extension OrderHub {
 
     /// Every 5 s each Server-Sent Events subscriber gets a `heartbeat` event (no id, so it does
     /// not move `Last-Event-ID`): page scripts cannot see comment lines, and their watchdog needs
-    /// something to see. Every 15 s a comment line follows, the contract's keep-alive. If this
-    /// instance has gone stale (evicted or reset while the task ran), its storage throws: the
-    /// streams are ended so that their clients reconnect to the live instance.
+    /// something to see. Every 15 s a comment line follows, the contract's keep-alive. The beat
+    /// is a `setInterval` on the runtime's clock (each beat an event of the hub, through its input
+    /// gate); eviction and reset end it with the instance. If this instance has gone stale
+    /// anyway, its storage throws: the streams are ended so that their clients reconnect to the
+    /// live instance.
     func startHeartbeat() {
         guard heartbeat == nil else { return }
-        heartbeat = Task {
-            var tick = 0
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(5))
-                tick += 1
-                guard self.beat(comment: tick % 3 == 0) else { return }
-            }
-        }
+        heartbeatTicks = 0
+        heartbeat = setInterval({ [weak self] in await self?.heartbeatTick() }, 5_000)
+    }
+
+    func heartbeatTick() {
+        heartbeatTicks += 1
+        guard heartbeat != nil, !beat(comment: heartbeatTicks % 3 == 0) else { return }
+        stopHeartbeat()
+    }
+
+    func stopHeartbeat() {
+        clearInterval(heartbeat)
+        heartbeat = nil
     }
 
     /// One heartbeat; returns whether to keep beating.
@@ -43,10 +50,7 @@ extension OrderHub {
             endStreams()
             return false
         }
-        if subscribers.isEmpty {
-            heartbeat = nil
-            return false
-        }
+        if subscribers.isEmpty { return false }
         let data = HubMessage.json(HubMessage.Heartbeat(cursor: board?.cursor ?? 0))
         for (id, subscriber) in subscribers {
             enqueue(id, event: "heartbeat", eventID: nil, data: data)
@@ -62,6 +66,6 @@ extension OrderHub {
     func endStreams() {
         subscribers.values.forEach { $0.events.close() }
         subscribers = [:]
-        heartbeat = nil
+        stopHeartbeat()
     }
 }

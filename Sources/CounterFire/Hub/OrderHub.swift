@@ -34,7 +34,9 @@ public actor OrderHub: DurableObject {
     /// What this instance fanned out to kitchens lately, for resumes (see ``RecentEvents``).
     var recent: RecentEvents?
     var subscribers: [UUID: Subscriber] = [:]
-    var heartbeat: Task<Void, Never>?
+    /// The `setInterval` of the SSE heartbeat, while there are subscribers.
+    var heartbeat: Int?
+    var heartbeatTicks = 0
 
     public init(state: DurableObjectState, env: Env) {
         self.state = state
