@@ -18,8 +18,12 @@ extension SubtleCrypto {
         } else if let bytes = keyData as? [UInt8] {
             data = .bytes(bytes)
         } else {
-            // workerd, crypto.c++ `importKeySync` (a format is made only for bytes or a JWK).
-            throw TypeError("Import data provided for \"\(format.name)\" import format must be a buffer source or a JsonWebKey.")
+            // workerd, crypto.c++ `importKeySync`. `KeyFormat` exists only for bytes and JWKs, so
+            // handler code never gets here.
+            throw TypeError(
+                format.name == "jwk"
+                    ? "Import data provided for \"jwk\" import format must be a JsonWebKey."
+                    : "Import data provided for \"raw\", \"pkcs8\", or \"spki\" import formats must be a buffer source.")
         }
         return try importKeySync(format.name, data, algorithm, extractable, keyUsages)
     }
