@@ -108,11 +108,14 @@ struct WebSocketBridge {
                 case .ping:
                     try? await outbound.write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
                 case .connectionClose:
-                    let (code, reason) = Self.parseClose(frame.unmaskedData)
+                    let close = Self.parseClose(frame.unmaskedData)
                     if handshake.markReceived() {
                         channel.channel.close(promise: nil)
                     } else {
-                        socket.close(code: code, reason: reason)
+                        switch close {
+                        case .close(let code, let reason): socket.close(code: code, reason: reason)
+                        case .fail(let code, let reason): socket.close(code: code, reason: reason)
+                        }
                     }
                 default:
                     break
@@ -147,19 +150,52 @@ struct WebSocketBridge {
 
     // MARK: close frames
 
-    /// Code and reason of a Close frame; 1005 ("no status") when it carries none.
-    static func parseClose(_ payload: ByteBuffer) -> (code: UInt16, reason: String) {
-        var payload = payload
-        guard let code = payload.readInteger(as: UInt16.self) else { return (1005, "") }
-        return (code, payload.readString(length: payload.readableBytes) ?? "")
+    /// What a client's Close frame asks for.
+    enum ClientClose: Equatable {
+        /// Close with the client's code and reason (1005, "no status", when it carries none).
+        case close(code: UInt16, reason: String)
+        /// The frame breaks RFC 6455: answer with `code`, as for a bad data frame.
+        case fail(code: UInt16, reason: String)
     }
 
+    /// Reads a Close frame (RFC 6455 §5.5.1): empty, or a two-byte code and a UTF-8 reason. A
+    /// one-byte payload is a protocol error (1002); a reason that is not UTF-8 is answered with
+    /// 1007, as a text message that is not UTF-8 is.
+    static func parseClose(_ payload: ByteBuffer) -> ClientClose {
+        var payload = payload
+        guard payload.readableBytes > 0 else { return .close(code: 1005, reason: "") }
+        guard let code = payload.readInteger(as: UInt16.self) else {
+            return .fail(code: 1002, reason: "Close frame with a one-byte payload")
+        }
+        guard let reason = String(validating: payload.readableBytesView, as: UTF8.self) else {
+            return .fail(code: 1007, reason: "Invalid UTF-8 in a close reason")
+        }
+        return .close(code: code, reason: reason)
+    }
+
+    /// The longest close reason in bytes: a control frame carries at most 125 bytes (RFC 6455
+    /// §5.5), two of which are the code.
+    static let maxCloseReasonBytes = 123
+
     /// The payload of a Close frame; empty for the codes that never go on the wire (1005, 1006).
+    /// A longer reason is cut to ``maxCloseReasonBytes`` at a character boundary, so the frame
+    /// stays within 125 bytes and its reason stays UTF-8.
     static func closePayload(code: UInt16, reason: String) -> ByteBuffer {
         guard code != 1005, code != WebSocketCloseCode.abnormal else { return ByteBuffer() }
         var buffer = ByteBuffer()
         buffer.writeInteger(code)
-        buffer.writeString(String(decoding: reason.utf8.prefix(123), as: UTF8.self))
+        buffer.writeBytes(truncatedReason(reason))
         return buffer
+    }
+
+    /// The UTF-8 bytes of `reason`, cut to at most ``maxCloseReasonBytes`` before the first
+    /// character that would not fit whole.
+    static func truncatedReason(_ reason: String) -> ArraySlice<UInt8> {
+        let bytes = Array(reason.utf8)
+        guard bytes.count > maxCloseReasonBytes else { return bytes[...] }
+        var end = maxCloseReasonBytes
+        // A continuation byte (10xxxxxx) at the cut belongs to a character that started before it.
+        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return bytes[..<end]
     }
 }
