@@ -112,7 +112,23 @@ extension DurableObjectError {
         "Error", "Expected exactly one result from SQL query, but got multiple results.")
     /// A key and value over the SQLite-backed limit (2 MB together): SQLite's own text, which is
     /// what workerd reports when its `SQLITE_LIMIT_LENGTH` refuses the row.
-    static let valueTooLarge = DurableObjectError("Error", "string or blob too big: SQLITE_TOOBIG")
+    static let entryTooLarge = DurableObjectError("Error", "string or blob too big: SQLITE_TOOBIG")
+    /// A key over the key-value backend's limit (workerd's `ActorStorageLimits::checkMaxKeySize`,
+    /// src/workerd/io/actor-storage.c++).
+    static func keyTooLarge(_ size: Int, limit: Int) -> DurableObjectError {
+        DurableObjectError("RangeError", "Keys cannot be larger than \(limit) bytes. A key of size \(size) was provided.")
+    }
+    /// A value over the key-value backend's limit (workerd's `checkMaxValueSize`, the same file).
+    static func valueTooLarge(_ size: Int, limit: Int) -> DurableObjectError {
+        DurableObjectError(
+            "RangeError", "Values cannot be larger than \(limit) bytes. A value of size \(size) was provided.")
+    }
+    /// Too many keys or pairs in one call on the key-value backend (workerd's
+    /// `checkMaxPairsCount`, the same file).
+    static func tooManyKeys(_ count: Int, limit: Int) -> DurableObjectError {
+        DurableObjectError(
+            "RangeError", "Maximum number of key value pairs is \(limit). \(count) pairs were provided.")
+    }
     /// workerd's text when a class is not SQLite-backed (`new_classes` instead of `new_sqlite_classes`).
     static let sqlNotEnabled = DurableObjectError(
         "Error",

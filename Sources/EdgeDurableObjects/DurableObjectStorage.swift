@@ -35,12 +35,12 @@ public final class DurableObjectStorage: Sendable {
     let gate: InputGate
     let generation: Int
     private let savepoints = Savepoints()
-
-    /// The largest key plus value, in bytes (production's SQLite-backed limit).
-    static let maxEntrySize = 2_000_000
+    /// The size limits of the class's backend (`StorageLimits.swift`).
+    let limits: StorageLimits
 
     init(file: SQLiteFile, id: DurableObjectId, sqlEnabled: Bool, alarms: AlarmScheduler, gate: InputGate, generation: Int) {
         self.file = file
+        self.limits = .backend(sqlEnabled: sqlEnabled)
         self.id = id
         self.alarms = alarms
         self.gate = gate
@@ -52,12 +52,14 @@ public final class DurableObjectStorage: Sendable {
 
     /// `storage.get(key)`: the value stored under `key`, or `nil`.
     public func get<T: Decodable>(_ key: String, as type: T.Type = T.self) throws -> T? {
+        try limits.check(key: key)
         guard let bytes = try file.withConnection({ try Self.value(of: key, in: $0) }) else { return nil }
         return try Self.decode(T.self, from: bytes)
     }
 
     /// `storage.get(keys)`: the values of the keys that exist (missing keys are left out).
     public func get<T: Decodable>(_ keys: [String], as type: T.Type = T.self) throws -> [String: T] {
+        try limits.check(count: keys.count)
         let found: [(String, [UInt8])] = try file.withConnection { connection in
             try keys.compactMap { key in try Self.value(of: key, in: connection).map { (key, $0) } }
         }
@@ -68,18 +70,20 @@ public final class DurableObjectStorage: Sendable {
 
     // MARK: put and delete
 
-    /// `storage.put(key, value)`. Key and value together may hold 2 MB.
+    /// `storage.put(key, value)`. Key and value together may hold 2 MB on a SQLite-backed class;
+    /// a key-value class takes keys up to 2048 bytes and values up to 131072 bytes.
     public func put<T: Encodable>(_ key: String, _ value: T) throws {
-        let bytes = try Self.encode(value, key: key)
+        let bytes = try encode(value, key: key)
         try file.withConnection { connection in
             try Self.createTable(in: connection)
             _ = try connection.trusted("INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)", [.text(key), .blob(bytes)])
         }
     }
 
-    /// `storage.put(entries)`: all or nothing.
+    /// `storage.put(entries)`: all or nothing (at most 128 entries on a key-value class).
     public func put<T: Encodable>(_ entries: [String: T]) throws {
-        let encoded = try entries.map { ($0.key, try Self.encode($0.value, key: $0.key)) }
+        try limits.check(count: entries.count)
+        let encoded = try entries.map { ($0.key, try encode($0.value, key: $0.key)) }
         try file.withConnection { connection in
             try connection.transaction {
                 try Self.createTable(in: connection)
@@ -93,7 +97,8 @@ public final class DurableObjectStorage: Sendable {
     /// `storage.delete(key)`: whether the key existed.
     @discardableResult
     public func delete(_ key: String) throws -> Bool {
-        try file.withConnection { connection in
+        try limits.check(key: key)
+        return try file.withConnection { connection in
             guard try Self.tableExists(in: connection) else { return false }
             return try connection.trusted("DELETE FROM _cf_KV WHERE key = ?1", [.text(key)]).rowsWritten > 0
         }
@@ -102,7 +107,9 @@ public final class DurableObjectStorage: Sendable {
     /// `storage.delete(keys)`: how many of the keys existed.
     @discardableResult
     public func delete(_ keys: [String]) throws -> Int {
-        try file.withConnection { connection in
+        try limits.check(count: keys.count)
+        for key in keys { try limits.check(key: key) }
+        return try file.withConnection { connection in
             guard try Self.tableExists(in: connection) else { return 0 }
             return try connection.transaction {
                 try keys.reduce(0) { count, key in
@@ -206,9 +213,11 @@ public final class DurableObjectStorage: Sendable {
         return bytes
     }
 
-    static func encode<T: Encodable>(_ value: T, key: String) throws -> [UInt8] {
+    /// The stored form of `value` (JSON), checked against the backend's limits with its key.
+    func encode<T: Encodable>(_ value: T, key: String) throws -> [UInt8] {
+        try limits.check(key: key)
         let bytes = Array(try JSONEncoder().encode(value))
-        guard key.utf8.count + bytes.count <= maxEntrySize else { throw DurableObjectError.valueTooLarge }
+        try limits.check(key: key, value: bytes)
         return bytes
     }
 

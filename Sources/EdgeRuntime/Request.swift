@@ -60,7 +60,10 @@ extension Request {
     public func text() async throws -> String { try await body.text() }
     /// `await request.arrayBuffer()`.
     public func bytes() async throws -> [UInt8] { try await body.bytes() }
-    /// `await request.json()`, decoded into `T`.
+    /// `await request.json()`: the body parsed as a ``JSONValue`` (see ``JSON/parse(bytes:)``).
+    /// - Throws: ``SyntaxError`` with V8's message when the body is not JSON.
+    public func json() async throws -> JSONValue { try await body.json() }
+    /// `await request.json()`, decoded into `T` (see ``JSON/parse(bytes:as:)``).
     public func json<T: Decodable>(as type: T.Type = T.self) async throws -> T { try await body.json(as: type) }
 }
 
@@ -76,9 +79,13 @@ extension ReadableStream {
         Array(try await collect(upTo: .max).readableBytesView)
     }
 
-    /// Reads the whole body and decodes JSON.
+    /// Reads the whole body and parses it as `request.json()` does.
+    public func json() async throws -> JSONValue {
+        try await collect(upTo: .max).parseJSON()
+    }
+
+    /// Reads the whole body, parses it as `request.json()` does and decodes it into `T`.
     public func json<T: Decodable>(as type: T.Type = T.self) async throws -> T {
-        let buffer = try await collect(upTo: .max)
-        return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        try JSON.decode(type, from: try await json())
     }
 }

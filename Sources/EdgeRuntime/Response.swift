@@ -39,14 +39,17 @@ public struct Response: Sendable {
     /// `response.ok`: status in 200...299.
     public var ok: Bool { (200...299).contains(status.code) }
 
-    /// `Response.json(value, { status, headers })`: JSON-encodes `value` with
+    /// `Response.json(value, { status, headers })`: `value` written as `JSON.stringify` writes it
+    /// (``JSON/stringify(_:options:)``: keys in their order, `null` for `nil`), with
     /// `content-type: application/json`.
-    public static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: Headers = [:]) -> Response {
+    public static func json<T: Encodable>(
+        _ value: T, status: HTTPResponse.Status = .ok, headers: Headers = [:], options: JSON.Options = JSON.Options()
+    ) -> Response {
         var headers = headers
         if headers.fields[.contentType] == nil { headers.fields[.contentType] = "application/json" }
         do {
-            let data = try JSONEncoder.workers.encode(value)
-            return Response(ReadableStream(ByteBuffer(bytes: data)), status: status, headers: headers)
+            let bytes = try JSON.bytes(value, options: options)
+            return Response(ReadableStream(ByteBuffer(bytes: bytes)), status: status, headers: headers)
         } catch {
             let message = "Response.json could not encode \(T.self): \(error)"
             return Response(message, status: .internalServerError)
@@ -79,12 +82,16 @@ extension Response {
     public func text() async throws -> String { try await body.text() }
     /// `await response.arrayBuffer()`.
     public func bytes() async throws -> [UInt8] { try await body.bytes() }
+    /// `await response.json()`: the body parsed as a ``JSONValue``.
+    public func json() async throws -> JSONValue { try await body.json() }
     /// `await response.json()`, decoded into `T`.
     public func json<T: Decodable>(as type: T.Type = T.self) async throws -> T { try await body.json(as: type) }
 }
 
 extension JSONEncoder {
-    /// The encoder `Response.json` uses: compact, keys sorted, `/` unescaped.
+    /// Foundation's encoder set as `Response.json` was before Edge had its own JSON: compact,
+    /// keys sorted, `/` unescaped, `nil` fields left out. `JSON.stringify` with
+    /// `JSON.Options(nilFields: .omitted, sortedKeys: true)` writes the same bytes.
     public static var workers: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]

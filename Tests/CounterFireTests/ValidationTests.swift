@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Testing
 
 @testable import CounterFire

@@ -235,7 +235,7 @@ import Testing
         #expect(JSONValue.parse(Array(#"[1,]"#.utf8)) == nil)
         #expect(JSONValue.parse(Array("{\"a\":1 ,\n }".utf8)) == nil)
         #expect(JSONValue.parse(Array(#"{"a":",]","b":"\",}"}"#.utf8)) == .object(["a": .string(",]"), "b": .string("\",}")]))
-        #expect(JSONValue.parse(Array(#"[1,2]"#.utf8)) == .array([.integer(1), .integer(2)]))
+        #expect(JSONValue.parse(Array(#"[1,2]"#.utf8)) == .array([.number(1), .number(2)]))
         #expect(JSONValue.parse(Array(#"{"items":[1,]}"#.utf8)) == nil)
         #expect(JSONValue.parse(Array(#"{"items":[1,2]}"#.utf8)) != nil)
     }

@@ -48,6 +48,6 @@ public struct APIError: Error, Sendable, Equatable {
             struct Detail: Encodable { let code: String; let message: String }
             let error: Detail
         }
-        return Response.json(Body(error: .init(code: code, message: message)), status: status)
+        return Response.json(Body(error: .init(code: code, message: message)), status: status, options: .contract)
     }
 }

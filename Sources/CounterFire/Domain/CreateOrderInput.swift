@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// A create-order body, validated field by field against the contract:
 /// `{"items": [{"name": 1-100 chars, "quantity": 1-99, "notes"?: 0-200 chars}] (1-50 items),
 ///   "customer_name"?: 0-80 chars}`.
@@ -44,11 +46,11 @@ public struct CreateOrderInput: Sendable, Equatable {
             throw .invalidField("\(field).name", "must be 1 to 100 characters.")
         }
         guard let quantityValue = object["quantity"] else { throw .invalidField("\(field).quantity", "is required.") }
-        guard case .integer(let quantity) = quantityValue, (1...99).contains(quantity) else {
+        guard let quantity = quantityValue.integer, (1...99).contains(quantity) else {
             throw .invalidField("\(field).quantity", "must be an integer from 1 to 99.")
         }
         let notes = try optionalText(object["notes"], field: "\(field).notes", maxLength: 200)
-        return OrderItem(name: name, quantity: Int(quantity), notes: notes)
+        return OrderItem(name: name, quantity: quantity, notes: notes)
     }
 
     private static func optionalText(_ value: JSONValue?, field: String, maxLength: Int) throws(APIError) -> String? {
@@ -83,10 +85,10 @@ public struct StatusChangeInput: Sendable, Equatable {
         }
         var expectedSeq: Int?
         if let value = object["expected_seq"], value != .null {
-            guard case .integer(let seq) = value, seq >= 1, seq <= Int64(Int32.max) else {
+            guard let seq = value.integer, seq >= 1, seq <= Int(Int32.max) else {
                 throw .invalidField("expected_seq", "must be a positive integer.")
             }
-            expectedSeq = Int(seq)
+            expectedSeq = seq
         }
         return StatusChangeInput(status: status, expectedSeq: expectedSeq)
     }

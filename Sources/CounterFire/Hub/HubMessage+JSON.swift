@@ -1,11 +1,13 @@
-/// The hub's messages written by hand, byte for byte as `JSONEncoder.workers` writes them
-/// (keys sorted bytewise, absent optionals left out, `/` unescaped, control characters as
-/// `\b \f \n \r \t` or `\u00xx`, everything else as UTF-8). A replay or a snapshot encodes
-/// thousands of tickets, and Foundation's encoder spent more time on them than everything
-/// else the hub does.
+import EdgeRuntime
+
+/// The hub's messages written by hand, byte for byte as `JSON.stringify(message, options:
+/// .contract)` writes them (keys sorted bytewise, absent optionals left out). A replay or a
+/// snapshot encodes thousands of tickets, and Foundation's encoder spent more time on them
+/// than everything else the hub does. Each message type has its writer here and no other
+/// way to be written, so none falls back to a slower path.
 extension HubMessage {
     /// An event message; `fixedTicketFields` are the ticket's fixed fields written before (see
-    /// ``JSONOutput/ticketFixedFields(_:)``), which a replay reuses for every event of an order.
+    /// ``JSONWriter/ticketFixedFields(_:)``), which a replay reuses for every event of an order.
     static func json(_ message: Event, fixedTicketFields: [UInt8]? = nil) -> String {
         write { out in
             out.key("cursor", first: true)
@@ -73,8 +75,8 @@ extension HubMessage {
         }
     }
 
-    private static func write(_ body: (inout JSONOutput) -> Void) -> String {
-        var out = JSONOutput()
+    private static func write(_ body: (inout JSONWriter) -> Void) -> String {
+        var out = JSONWriter()
         body(&out)
         return String(decoding: out.bytes, as: UTF8.self)
     }

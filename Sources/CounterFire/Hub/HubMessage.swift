@@ -31,9 +31,4 @@ enum HubMessage {
         let type = "heartbeat"
         let cursor: Int
     }
-
-    static func json(_ value: some Encodable) -> String {
-        // The message types above only hold strings and integers: encoding cannot fail.
-        String(decoding: (try? JSONEncoder.workers.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
-    }
 }

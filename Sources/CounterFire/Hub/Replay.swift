@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// The KDS messages of a gap in the log, folded from the history of the orders it touches
 /// (read by ``OrderHub/replay(after:upTo:)``): each event with its ticket as of that event.
 ///
@@ -17,7 +19,7 @@ struct Replay {
         for row in rows {
             guard let (event, ticket) = try fold.apply(row), event.cursor > after else { continue }
             let fixed = fixedFields[ticket.id] ?? {
-                var out = JSONOutput()
+                var out = JSONWriter()
                 out.ticketFixedFields(ticket)
                 fixedFields[ticket.id] = out.bytes
                 return out.bytes

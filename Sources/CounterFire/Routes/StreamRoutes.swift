@@ -27,7 +27,7 @@ struct StreamRoutes {
     func tracker(_ request: Request, token: String) async throws -> Response {
         guard let ticket = try await ticket(token: token) else { throw APIError.trackerNotFound }
         struct Body: Encodable { let order: TrackerView }
-        return Response.json(Body(order: ticket.trackerView))
+        return Response.json(Body(order: ticket.trackerView), options: .contract)
     }
 
     func trackerStream(_ request: Request, token: String) async throws -> Response {

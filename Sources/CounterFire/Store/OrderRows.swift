@@ -1,3 +1,4 @@
+import EdgeRuntime
 import EdgeD1
 import Foundation
 
@@ -87,10 +88,10 @@ struct EventRow: Sendable {
 enum OrderRows {
     /// `orders.items`: `[{"name": ..., "quantity": ..., "notes": ...}]`.
     static func items(_ text: String) throws -> [OrderItem] {
-        guard case .array(let values) = try JSONReader.parse(text) else { throw StoreError.corrupt("items is not an array") }
+        guard case .array(let values) = try JSON.parse(text) else { throw StoreError.corrupt("items is not an array") }
         return try values.map { value in
             guard case .object(let fields) = value, case .string(let name)? = fields["name"],
-                case .integer(let quantity)? = fields["quantity"], let count = Int(exactly: quantity)
+                let count = fields["quantity"]?.integer
             else { throw StoreError.corrupt("an item is not {name, quantity}") }
             switch fields["notes"] {
             case nil, .null?: return OrderItem(name: name, quantity: count, notes: nil)
@@ -102,11 +103,13 @@ enum OrderRows {
 
     /// `orders.status_times`: `{"received": "<timestamp>", ...}`.
     static func statusTimes(_ text: String) throws -> [String: String] {
-        guard case .object(let fields) = try JSONReader.parse(text) else { throw StoreError.corrupt("status_times is not an object") }
-        return try fields.mapValues { value in
+        guard case .object(let fields) = try JSON.parse(text) else { throw StoreError.corrupt("status_times is not an object") }
+        var times: [String: String] = [:]
+        for (status, value) in fields {
             guard case .string(let time) = value else { throw StoreError.corrupt("a status time is not a string") }
-            return time
+            times[status] = time
         }
+        return times
     }
 
     static func status(_ text: String) throws -> OrderStatus {

@@ -27,9 +27,9 @@ extension OrderStore {
         let token = crypto.getRandomValues(count: 24).base64URLString
         let tokenHash = crypto.subtle.digest(.sha256, Array(token.utf8)).hexString
         let now = Timestamp.now()
-        var itemsJSON = JSONOutput()
+        var itemsJSON = JSONWriter()
         itemsJSON.items(input.items)
-        var statusTimesJSON = JSONOutput()
+        var statusTimesJSON = JSONWriter()
         statusTimesJSON.stringMap(["received": now])
         let (items, statusTimes) = (itemsJSON.text, statusTimesJSON.text)
         var statements = try [
