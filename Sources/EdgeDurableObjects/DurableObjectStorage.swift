@@ -1,3 +1,4 @@
+import EdgeRuntime
 import EdgeSQLite
 import Foundation
 import Synchronization
@@ -216,13 +217,14 @@ public final class DurableObjectStorage: Sendable {
     /// The stored form of `value` (JSON), checked against the backend's limits with its key.
     func encode<T: Encodable>(_ value: T, key: String) throws -> [UInt8] {
         try limits.check(key: key)
-        let bytes = Array(try JSONEncoder().encode(value))
+        // Edge's JSON: an OrderedDictionary (a Map's twin) is stored as an object in its order.
+        let bytes = try JSON.bytes(value)
         try limits.check(key: key, value: bytes)
         return bytes
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(bytes))
+        try JSON.parse(bytes: bytes, as: T.self)
     }
 }
 
