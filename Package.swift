@@ -50,10 +50,14 @@ let package = Package(
         .target(
             name: "EdgeD1",
             dependencies: ["EdgeRuntime", "EdgeSQLite"]),
+        // The Cache API's storage (`caches`): one SQLite file per cache under the state directory.
+        .target(
+            name: "EdgeCache",
+            dependencies: ["EdgeRuntime", "EdgeSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "EdgeDurableObjects",
             dependencies: [
-                "EdgeRuntime", "EdgeSQLite",
+                "EdgeRuntime", "EdgeSQLite", "EdgeCache",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,7 +68,7 @@ let package = Package(
         .target(
             name: "EdgeServer",
             dependencies: [
-                "EdgeRuntime", "EdgeConfig", "EdgeD1", "EdgeDurableObjects",
+                "EdgeRuntime", "EdgeConfig", "EdgeD1", "EdgeDurableObjects", "EdgeCache",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,6 +130,7 @@ let package = Package(
         ),
         .testTarget(name: "EdgeConfigTests", dependencies: ["EdgeConfig"]),
         .testTarget(name: "EdgeD1Tests", dependencies: ["EdgeD1", "EdgeSQLite"]),
+        .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "EdgeRuntime"]),
         .testTarget(name: "EdgeDurableObjectsTests", dependencies: ["EdgeDurableObjects", "EdgeTesting"]),
         .testTarget(name: "EdgeServerTests", dependencies: ["EdgeServer", "EdgeTesting"]),
         .testTarget(name: "EdgeCLITests", dependencies: ["EdgeCLI", "EdgeDurableObjects", "edge"]),

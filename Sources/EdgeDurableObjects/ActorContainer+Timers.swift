@@ -1,3 +1,4 @@
+import EdgeCache
 import EdgeRuntime
 import Foundation
 
@@ -26,7 +27,9 @@ extension ActorContainer {
                 case .warn: logger.warning("\(text)")
                 case .error: logger.error("\(text)")
                 }
-            })
+            },
+            // `caches` of an object: the state directory's (`<state>/do/<worker>-<Class>` is its class's).
+            caches: CacheFiles(stateRoot: context.directory.deletingLastPathComponent().deletingLastPathComponent()))
     }
 
     /// Runs a due timer's callback as an event of the instance of `generation`, if it is still

@@ -1,3 +1,4 @@
+import EdgeCache
 import EdgeRuntime
 import Logging
 
@@ -27,7 +28,8 @@ extension Emulator {
                 case .warn: logger.warning("\(text)")
                 case .error: logger.error("\(text)")
                 }
-            })
+            },
+            caches: CacheFiles(stateRoot: options.stateRoot))
     }
 
     /// Closes the invocation's timers once `ctx` has settled and the body of `response` is sent.

@@ -32,6 +32,8 @@ package final class IoContext: Sendable {
     package let console: ConsoleSink
     /// Who is running, as the log shows it (`GET /path`, `OrderHub demo (1a2b…)`).
     package let label: String?
+    /// Where `caches` keeps its entries; `nil` outside a host (the Cache API then stores nothing).
+    package let caches: (any CacheBackend)?
 
     /// Creates a context. `deliver` runs a due timer's callback (a Durable Object delivers it as
     /// an event through its input gate); `onTimersPending` is told when the first timer is set and
@@ -40,9 +42,11 @@ package final class IoContext: Sendable {
         clock: any EdgeClock, label: String?,
         deliver: @escaping TimerTable.Deliver,
         onTimersPending: @escaping @Sendable (Bool) -> Void = { _ in },
-        console: ConsoleSink
+        console: ConsoleSink,
+        caches: (any CacheBackend)? = nil
     ) {
         self.clock = clock
+        self.caches = caches
         self.label = label
         self.console = console
         timers = TimerTable(clock: clock, deliver: deliver, onPendingChange: onTimersPending, console: console, label: label)
