@@ -25,7 +25,8 @@ extension JSONValue: CustomStringConvertible {
 }
 
 extension JSONValue: Codable {
-    /// Decodes any JSON value (with Edge's decoder, or any other).
+    /// Decodes any JSON value: with Edge's decoder as it was parsed; with another (Foundation's
+    /// `JSONDecoder`), an object's keys come sorted, that decoder keeping no order.
     public init(from decoder: any Decoder) throws {
         if let decoder = decoder as? JSONValueDecoder {
             self = decoder.value

@@ -26,7 +26,8 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     /// An array.
     case array([JSONValue])
-    /// An object; its keys keep their order (`Object.keys(o)`, `for (const k in o)`).
+    /// An object; its keys keep their order (`Object.keys(o)`, `for (const k in o)`). Two
+    /// objects are equal when they have the same keys in the same order with equal values.
     case object(OrderedDictionary<String, JSONValue>)
 }
 
