@@ -21,22 +21,32 @@ extension ActorContainer {
         return try await outcome.value
     }
 
-    /// Delivers an event nobody waits for (WebSocket events); a failure is logged.
-    func post(_ handler: String, _ body: @escaping EventBody<Void>) {
+    /// Delivers an event nobody waits for (WebSocket events); a failure is logged. With
+    /// `generation`, the event is for that instance only: dropped if it is no longer live when
+    /// the event's turn comes (instead of constructing a new one).
+    func post(_ handler: String, generation: Int? = nil, _ body: @escaping EventBody<Void>) {
         let outcome = EventOutcome<Void>()
         do {
-            try start(outcome, errors: .crossingStub, body)
+            try start(outcome, errors: .crossingStub, generation: generation, body)
         } catch {
             return
         }
         let logger = self.logger
         let label = self.label
         Task {
-            do { try await outcome.value } catch { logger.error("\(label): \(handler) threw: \(error)") }
+            do {
+                try await outcome.value
+            } catch let error as DurableObjectError where error.underlying is InstanceGone {
+                return
+            } catch {
+                logger.error("\(label): \(handler) threw: \(error)")
+            }
         }
     }
 
-    private func start<R: Sendable>(_ outcome: EventOutcome<R>, errors: Errors, _ body: @escaping EventBody<R>) throws {
+    private func start<R: Sendable>(
+        _ outcome: EventOutcome<R>, errors: Errors, generation: Int? = nil, _ body: @escaping EventBody<R>
+    ) throws {
         guard state.withLock({ !$0.shutDown }) else { throw DurableObjectError.shutDown }
         let ticket = gate.enqueue()
         let activity = context.host.activity
@@ -44,21 +54,21 @@ extension ActorContainer {
         let handle = TaskHandle()
         handle.set(Task {
             // An event is never part of the `blockConcurrencyWhile` of the task that sent it.
-            await InputGate.$holder.withValue(nil) { await self.run(ticket, outcome, handle, errors, body) }
+            await InputGate.$holder.withValue(nil) { await self.run(ticket, outcome, handle, errors, generation, body) }
             activity.end()
         })
     }
 
     private func run<R: Sendable>(
         _ ticket: InputGate.Ticket, _ outcome: EventOutcome<R>, _ handle: TaskHandle, _ errors: Errors,
-        _ body: @escaping EventBody<R>
+        _ generation: Int?, _ body: @escaping EventBody<R>
     ) async {
         await gate.admit(ticket)
         let fail: @Sendable (DurableObjectError) -> Void = { outcome.settle(.failure($0)) }
         let eventID: Int
         let instance: Instance
         do {
-            (eventID, instance) = try begin(fail: fail, task: handle)
+            (eventID, instance) = try begin(fail: fail, task: handle, requiring: generation)
         } catch {
             gate.entered(ticket)
             outcome.settle(.failure(DurableObjectError.hostError(error)))
@@ -66,7 +76,9 @@ extension ActorContainer {
         }
         let event = EventContext()
         let result = await deliver(to: instance, ticket) {
-            try await EventContext.$current.withValue(event) { try await body(instance) }
+            try await EventContext.$current.withValue(event) {
+                try await WebSocketListenerHosting.$current.withValue(listenerHost(instance.generation)) { try await body(instance) }
+            }
         }
         gate.entered(ticket)
         // The event ends (re-arming the idle timer) before its caller resumes, so a caller that
@@ -86,11 +98,15 @@ extension ActorContainer {
         }
     }
 
-    /// Registers an admitted event, constructing the instance if there is none.
-    private func begin(fail: @escaping @Sendable (DurableObjectError) -> Void, task: TaskHandle) throws -> (Int, Instance) {
+    /// Registers an admitted event, constructing the instance if there is none (unless the event
+    /// requires the instance `required`, which must still be live).
+    private func begin(
+        fail: @escaping @Sendable (DurableObjectError) -> Void, task: TaskHandle, requiring required: Int?
+    ) throws -> (Int, Instance) {
         let now = clock.now
         let ready: (Int, Instance?, Int) = try state.withLock { state in
             if state.shutDown { throw DurableObjectError.shutDown }
+            if let required, state.instance?.generation != required { throw InstanceGone() }
             let eventID = state.takeToken()
             if let instance = state.instance {
                 state.events[eventID] = InFlight(generation: instance.generation, fail: fail, task: task)
@@ -184,7 +200,10 @@ extension ActorContainer {
                 apply(state.lifecycle.began(.plainSocket, at: now), to: &state)
                 return true
             }
-            if tracked { server.onClose { [weak self] in self?.plainSocketClosed(key, generation: generation) } }
+            if tracked {
+                server.observeMessages { [weak self] in self?.plainSocketReceived(generation: generation) }
+                server.onClose { [weak self] in self?.plainSocketClosed(key, generation: generation) }
+            }
         }
         if response.body.knownLength == nil {
             let body = response.body
@@ -267,6 +286,9 @@ extension ActorContainer {
         }
     }
 }
+
+/// An event for one instance found another (or none) live: it is dropped.
+struct InstanceGone: Error {}
 
 /// An error thrown by object code (as opposed to one raised by the host).
 struct HandlerFailure: Error {

@@ -26,7 +26,7 @@ extension ActorContainer {
             state.socketLists = [:]
             state.lifecycle.hibernatableSocketsChanged(to: state.hosted.count)
         }
-        socket.accept()
+        socket.acceptHibernatable()
         Task { await self.read(socket) }
     }
 

@@ -110,7 +110,9 @@ final class ActorContainer: Sendable {
             file: file, id: id, sqlEnabled: context.sqlEnabled, alarms: context.alarms, gate: gate, generation: generation)
         let objectState = DurableObjectState(id: id, storage: storage, container: self, generation: generation)
         do {
-            let object = try context.environment.construct(context.objectType, state: objectState)
+            let object = try WebSocketListenerHosting.$current.withValue(listenerHost(generation)) {
+                try context.environment.construct(context.objectType, state: objectState)
+            }
             return Instance(generation: generation, object: object, state: objectState, file: file)
         } catch {
             file.close(because: error)

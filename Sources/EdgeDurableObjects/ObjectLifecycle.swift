@@ -20,10 +20,10 @@ import Foundation
 // - in flight (the object is busy and never evicted by the timer): an event being handled
 //   (request, RPC call, alarm, WebSocket message), `waitUntil` work that has not settled, and a
 //   streaming response body still being read (the request is still being served);
-// - a plain WebSocket (`ws.accept()` in the object) does not count as activity (its messages
-//   are read by the object itself, unseen by the host) but makes the object non-hibernatable, so
-//   the longer `evictAfter` applies, as production's 70–140 s tier for idle non-hibernatable
-//   objects;
+// - a plain WebSocket (`ws.accept()` in the object) makes the object non-hibernatable, so the
+//   longer `evictAfter` applies, as production's 70–140 s tier for idle non-hibernatable objects;
+//   each message it receives is an event that restarts the idle clock (``touched(at:)``), so
+//   only `evictAfter` with no event at all evicts it;
 // - hibernatable WebSockets never keep the object in memory: the host holds them, answers
 //   auto-responses, and wakes the object when a message or close arrives.
 //
@@ -125,6 +125,14 @@ struct ObjectLifecycle: Sendable {
         holds[hold] = count - 1
         lastActivity = now
         return timerAction
+    }
+
+    /// An event that the host does not track from start to end happened at `now` (a message on
+    /// a plain WebSocket): it restarts the idle clock. The idle timer need not move; when it fires
+    /// before the new deadline, ``timerFired(at:)`` arms it again.
+    mutating func touched(at now: Date) {
+        guard residence == .running, now > lastActivity else { return }
+        lastActivity = now
     }
 
     /// The host now holds `count` hibernatable WebSockets for this object.

@@ -20,9 +20,26 @@ public final class WebSocket: Sendable {
         var attachment: Data?
         weak var peer: WebSocket?
         var closeHandlers: [@Sendable () -> Void] = []
+        /// Accepted with the hibernation API: the host reads it, listeners never run.
+        var hibernatable = false
+        /// `addEventListener` listeners, in the order added.
+        var listeners: [(kind: WebSocketEventKind, run: ErasedListener)] = []
+        /// Where the listeners run: the Durable Object they were added in, if any.
+        var listenerHost: (any WebSocketListenerHost)?
+        var readingForListeners = false
+        /// Called for each message this end receives (the Durable Object host's activity).
+        var messageObserver: (@Sendable () -> Void)?
+
+        /// Whether the listeners should start being read now (once: accepted, not hibernatable,
+        /// with a listener); marks them read.
+        mutating func claimListenerReading() -> Bool {
+            guard accepted, !hibernatable, !listeners.isEmpty, !readingForListeners else { return false }
+            readingForListeners = true
+            return true
+        }
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     let inbound = WebSocketInbox()
     let inboundBytes = Atomic<Int>(0)
     let inboundMessages = Atomic<Int>(0)
@@ -34,9 +51,28 @@ public final class WebSocket: Sendable {
     /// `ws.readyState`.
     public var readyState: ReadyState { state.withLock { $0.readyState } }
 
-    /// `ws.accept()`: this end will handle its own events. Needed before `send`.
+    /// `ws.accept()`: this end will handle its own events (with ``addEventListener(_:_:)`` or
+    /// ``events``). Needed before `send`.
     public func accept() {
-        state.withLock { $0.accepted = true }
+        let start = state.withLock { state in
+            state.accepted = true
+            return state.claimListenerReading()
+        }
+        if start { startListenerReading() }
+    }
+
+    /// Accepts the end for the hibernation API: the host reads its events (its listeners never run).
+    package func acceptHibernatable() {
+        state.withLock { state in
+            state.accepted = true
+            state.hibernatable = true
+        }
+    }
+
+    /// Calls `observer` for each message this end receives from now on, on the sender's thread,
+    /// before the message can be read: how the Durable Object host sees a plain socket's traffic.
+    package func observeMessages(_ observer: @escaping @Sendable () -> Void) {
+        state.withLock { $0.messageObserver = observer }
     }
 
     /// Whether `accept()` (or the hibernation API's `acceptWebSocket`) was called.
@@ -132,6 +168,7 @@ public final class WebSocket: Sendable {
 
     private func deliver(_ event: WebSocketEvent) {
         if case .message(let message) = event {
+            state.withLock { $0.messageObserver }?()
             inboundBytes.add(message.byteCount, ordering: .relaxed)
             inboundMessages.add(1, ordering: .relaxed)
             if !inbound.yield(event) {

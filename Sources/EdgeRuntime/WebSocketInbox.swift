@@ -122,7 +122,9 @@ final class WebSocketInbox: Sendable {
                 let poll = state.withLock { state -> Poll in
                     let poll = state.poll()
                     if case .empty = poll {
-                        precondition(state.waiter == nil, "a WebSocket's events are read by one task at a time")
+                        // A second reader at once (a handler reading `events` twice, or beside its
+                        // listeners) gets the end of the events, not the other reader's.
+                        guard state.waiter == nil else { return .finished }
                         state.waiter = continuation
                     }
                     return poll

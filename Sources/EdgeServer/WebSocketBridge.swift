@@ -159,13 +159,17 @@ struct WebSocketBridge {
     }
 
     /// Reads a Close frame (RFC 6455 §5.5.1): empty, or a two-byte code and a UTF-8 reason. A
-    /// one-byte payload is a protocol error (1002); a reason that is not UTF-8 is answered with
-    /// 1007, as a text message that is not UTF-8 is.
+    /// one-byte payload, or a code that may not be sent (§7.4: below 1000, 1004-1006, 1015,
+    /// 1016-2999 unassigned, 5000 and up), is a protocol error (1002); a reason that is not UTF-8
+    /// is answered with 1007, as a text message that is not UTF-8 is.
     static func parseClose(_ payload: ByteBuffer) -> ClientClose {
         var payload = payload
         guard payload.readableBytes > 0 else { return .close(code: 1005, reason: "") }
         guard let code = payload.readInteger(as: UInt16.self) else {
             return .fail(code: 1002, reason: "Close frame with a one-byte payload")
+        }
+        guard (1000...1003).contains(code) || (1007...1014).contains(code) || (3000...4999).contains(code) else {
+            return .fail(code: 1002, reason: "Close frame with an invalid code \(code)")
         }
         guard let reason = String(validating: payload.readableBytesView, as: UTF8.self) else {
             return .fail(code: 1007, reason: "Invalid UTF-8 in a close reason")

@@ -36,6 +36,12 @@ import Testing
         #expect(WebSocketBridge.parseClose(Self.payload(1000, [])) == .close(code: 1000, reason: ""))
         #expect(WebSocketBridge.parseClose(Self.payload(4000, Array("bye é".utf8))) == .close(code: 4000, reason: "bye é"))
         #expect(WebSocketBridge.parseClose(ByteBuffer(bytes: [0x03])) == .fail(code: 1002, reason: "Close frame with a one-byte payload"))
+        for code: UInt16 in [0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535] {
+            #expect(WebSocketBridge.parseClose(Self.payload(code, [])) == .fail(code: 1002, reason: "Close frame with an invalid code \(code)"))
+        }
+        for code: UInt16 in [1000, 1001, 1003, 1007, 1011, 1014, 3000, 4999] {
+            #expect(WebSocketBridge.parseClose(Self.payload(code, [])) == .close(code: code, reason: ""))
+        }
         let invalid = Array(repeating: UInt8(ascii: "a"), count: 121) + [0xC3, 0x28]
         #expect(WebSocketBridge.parseClose(Self.payload(4000, invalid)) == .fail(code: 1007, reason: "Invalid UTF-8 in a close reason"))
         #expect(WebSocketBridge.parseClose(Self.payload(4000, [0xFF])) == .fail(code: 1007, reason: "Invalid UTF-8 in a close reason"))
