@@ -69,3 +69,30 @@ final class FirstRequestRecorder: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 }
+
+/// Stays next to NIO's HTTP/1.1 codec for the life of the connection so that a request head
+/// too large for NIO's limits gets 431 on any request of a keep-alive connection, not only on
+/// the first: after the first request HummingbirdCore answers every parse error with 400, and
+/// this handler, seeing the error on its way there, turns that 400 into 431.
+final class HeadTooLargeStatus: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private var headTooLarge = false
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if (error as? HTTPParserError) == .headerOverflow { headTooLarge = true }
+        context.fireErrorCaught(error)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard headTooLarge, case .head(var head) = unwrapOutboundIn(data), head.status == .badRequest else {
+            context.write(data, promise: promise)
+            return
+        }
+        head.status = .requestHeaderFieldsTooLarge
+        context.write(wrapOutboundOut(.head(head)), promise: promise)
+    }
+}

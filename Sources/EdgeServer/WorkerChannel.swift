@@ -109,6 +109,7 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.enableResponseHeaderValidation = false  // swift-http-types validates
             let upgradeResult = try operations.configureUpgradableHTTPServerPipeline(configuration: configuration)
             let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<UpgradeResult>.self)
+            try operations.addHandler(HeadTooLargeStatus(), position: .before(upgradeHandler))
             try operations.addHandler(FirstRequestRecorder(connection: connection), position: .before(upgradeHandler))
             return Value(upgradeResult: upgradeResult, connection: connection)
         }

@@ -131,6 +131,13 @@ struct ResponseReader {
         }
     }
 
+    /// A reader for the next response on the same connection, keeping what has come of it.
+    func next() -> ResponseReader {
+        var reader = ResponseReader()
+        reader.feed(buffer)
+        return reader
+    }
+
     /// The connection ended: a response framed by the end of the connection is complete.
     mutating func finish() {
         if headDone, !chunked, contentLength == nil { complete = true }
@@ -182,6 +189,39 @@ func rawExchange(port: Int, _ bytes: [UInt8], timeout: Duration = .seconds(15)) 
             }
             var iterator = inbound.makeAsyncIterator()
             return await readResponse(&iterator)
+        }
+    }
+}
+
+/// Sends `bytes` on a new connection and reads up to `count` responses from it, in order; a
+/// response that never came is one that `endedEarly` or `timedOut`.
+func rawExchanges(port: Int, _ bytes: [UInt8], count: Int, timeout: Duration = .seconds(15)) async throws -> [RawResponse] {
+    try await withTimeout(timeout, "\(count) responses") {
+        try await withRawConnection(port: port) { inbound, outbound in
+            do {
+                try await outbound.write(ByteBuffer(bytes: bytes))
+            } catch {
+                // The server closed its side; read what it said.
+            }
+            var iterator = inbound.makeAsyncIterator()
+            var reader = ResponseReader()
+            var responses: [RawResponse] = []
+            do {
+                while responses.count < count, let chunk = try await iterator.next() {
+                    reader.feed(chunk.readableBytesView)
+                    while reader.complete, responses.count < count {
+                        responses.append(reader.response)
+                        reader = reader.next()
+                    }
+                }
+            } catch {
+                // A reset after the last response: what came is what counts.
+            }
+            if responses.count < count {
+                reader.finish()
+                responses.append(reader.response)
+            }
+            return responses
         }
     }
 }
