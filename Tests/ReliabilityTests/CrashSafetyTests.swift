@@ -28,6 +28,8 @@ import Testing
         let orders = Mutex<[String]>([])
         let failures = Mutex(0)
         let stopped = Atomic(false)
+        /// Requests sent whose response has not been read yet.
+        let inFlight = Atomic(0)
 
         var ackCount: Int { acks.withLock { $0.count } }
     }
@@ -55,13 +57,16 @@ import Testing
             while burst.ackCount < 150, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(5))
             }
+            let inFlightAtKill = burst.inFlight.load(ordering: .relaxed)
             first.kill9()
             burst.stopped.store(true, ordering: .relaxed)
             for writer in writers { await writer.value }
             _ = await kitchenTask.value
             let acks = burst.acks.withLock { $0 }
             #expect(acks.count >= 150, "the burst made progress before the kill")
-            #expect(burst.failures.withLock { $0 } > 0 || acks.count > 0)
+            // What makes this a crash test: writes were in flight when the process died.
+            #expect(inFlightAtKill > 0, "no request was in flight at the kill")
+            #expect(burst.failures.withLock { $0 } > 0, "no request failed with the process")
 
             // The process is dead: read the SQLite file directly.
             let path = D1Database.path(stateRoot: URL(fileURLWithPath: state), databaseName: "counterfire")
@@ -124,6 +129,8 @@ import Testing
             round += 1
             do {
                 let body = #"{"items":[{"name":"Dish \#(writer)-\#(round)","quantity":\#(1 + round % 9)}]}"#
+                burst.inFlight.add(1, ordering: .relaxed)
+                defer { burst.inFlight.subtract(1, ordering: .relaxed) }
                 let created = try await rawExchange(port: port, rawRequest(
                     "POST", "/v1/restaurants/demo/orders", headers: [("content-type", "application/json")], body: Array(body.utf8)),
                     timeout: .seconds(10))
