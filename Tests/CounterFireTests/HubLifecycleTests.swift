@@ -22,6 +22,17 @@ import Testing
         }
     }
 
+    /// Waits until the log holds at least `count` events; returns how many it holds.
+    static func waitForLog(_ client: TestClient, atLeast count: Int) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while true {
+            let events = try await client.log().count
+            if events >= count { return events }
+            try #require(ContinuousClock.now < deadline, "the log reached only \(events) of \(count) events")
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     /// A kitchen over WebSocket that reconnects with `after` whenever its socket ends.
     @Test(arguments: Disruption.allCases)
     func webSocketKitchenEndsWithExactlyTheLog(disruption: Disruption) async throws {
@@ -40,17 +51,20 @@ import Testing
                     if index % 5 == 0 { try await client.changeStatus(made[0], to: index == 0 ? "preparing" : "ready") }
                 }
             }
-            try await Task.sleep(for: .milliseconds(20))
+            // The disruption lands while the writer is going: after some of its events are in
+            // the log, and (checked below) before its last ones.
+            let atDisruption = try await Self.waitForLog(client, atLeast: 3 + 3)
             try await disruption.apply(client)
             try await writer.value
             let log = try await client.log()
+            try #require(log.count > atDisruption, "writes went on after the disruption")
             var reconnects = 0
             while board.cursor < log.count {
                 do {
                     try await readKitchen(socket, into: &board) { $0.cursor == log.count }
                 } catch {
                     reconnects += 1
-                    #expect(reconnects < 5)
+                    try #require(reconnects < 5, "the socket keeps failing: \(error)")
                     socket = try await client.webSocket(kdsPath + "&after=\(board.cursor)")
                 }
             }
@@ -80,10 +94,11 @@ import Testing
                     if index.isMultiple(of: 2) { try await client.changeStatus(id, to: "cancelled") }
                 }
             }
-            try await Task.sleep(for: .milliseconds(20))
+            let atDisruption = try await Self.waitForLog(client, atLeast: 3 + 2)
             try await disruption.apply(client)
             try await writer.value
             let log = try await client.log()
+            try #require(log.count > atDisruption, "writes went on after the disruption")
             var reconnects = 0
             while board.cursor < log.count {
                 do {

@@ -202,17 +202,23 @@ import Testing
         try await withCounterFire(.live) { client in
             let id = try await client.createOrder().order.id
             let targets = ["preparing", "ready", "completed", "cancelled"]
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            let replies = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for index in 0..<100 {
-                    group.addTask { try await client.changeStatus(id, to: targets[index % targets.count]).status.code }
+                    group.addTask { try await client.changeStatus(id, to: targets[index % targets.count]) }
                 }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
+                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
             }
+            let statuses = replies.map(\.status.code)
             #expect(statuses.allSatisfy { $0 == 200 || $0 == 409 }, "\(statuses)")
             let log = try await client.log()
             expectWellFormed(log)
             let changes = log.filter { $0.orderID == id && $0.type == .statusChanged }
             #expect(!changes.isEmpty)
+            // Every 200 that reports an event reports one the log holds, and every change in the
+            // log was reported by exactly one 200: none lost, none made up, none told twice.
+            let reported = try replies.filter { $0.status.code == 200 }
+                .compactMap { try $0.json(as: StatusReply.self).event }
+            #expect(reported.sorted { $0.seq < $1.seq } == changes, "\(reported) vs \(changes)")
             let final = try await client.execute(.get, "/v1/orders/\(id)", headers: kitchen).json(as: OrderAndEvents.self)
             #expect(final.events == log.filter { $0.orderID == id })
             #expect(final.order.seq == final.events.count)
