@@ -42,6 +42,8 @@ final class Pipe: Sendable {
     }
 
     var bufferedBytes: Int { state.withLock { $0.bufferedBytes } }
+    /// Writers waiting for the reader to bring the queue under the high-water mark (for tests).
+    var waitingWriters: Int { state.withLock { $0.writers.count } }
     var isCanceled: Bool { state.withLock { $0.canceledReason != nil } }
     var isClosed: Bool { state.withLock { $0.finished || $0.failure != nil || $0.canceledReason != nil } }
 

@@ -113,7 +113,10 @@ import Testing
     @Test func bindingsNameWhatIsMissing() throws {
         let bindings = Bindings(vars: ["A": "1"], resources: ["DB": "not a db"])
         #expect(throws: BindingError.self) { try bindings.get("ORDER_HUB", as: Int.self) }
-        do { _ = try bindings.get("DB", as: Int.self) } catch {
+        do {
+            _ = try bindings.get("DB", as: Int.self)
+            Issue.record("a binding of the wrong type was handed out")
+        } catch {
             #expect("\(error)".contains("\"DB\""))
         }
         #expect(try bindings.text("A") == "1")

@@ -27,7 +27,8 @@ import Testing
             try await stream.writable.write(ByteBuffer(string: "x"))
             wrote.set()
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Until the writer waits (or, broken, has written past the mark without waiting).
+        while stream.writable.pipe.waitingWriters == 0, !wrote.isSet { await Task.yield() }
         #expect(!wrote.isSet)
         var iterator = stream.readable.makeAsyncIterator()
         _ = try await iterator.next()
