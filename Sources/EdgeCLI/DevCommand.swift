@@ -40,6 +40,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "debug, info, warn, error or none.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("outbound-to"), help: ArgumentHelp("Send every outbound fetch of the worker to this origin (a local stub), path and query kept, the intended host in X-Forwarded-Host.", valueName: "URL"))
+    var outboundTo: String?
+
     func validate() throws {
         for entry in vars where Self.split(entry) == nil {
             throw ValidationError("--var expects KEY=VALUE, got '\(entry)'.")
@@ -47,6 +50,9 @@ struct DevCommand: AsyncParsableCommand {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535, got \(port).") }
         guard Self.level(logLevel) != nil || logLevel == "none" else {
             throw ValidationError("--log-level must be one of debug, info, warn, error, none.")
+        }
+        if let outboundTo, Self.origin(outboundTo) == nil {
+            throw ValidationError("--outbound-to expects an http:// or https:// origin such as http://127.0.0.1:9999, got '\(outboundTo)'.")
         }
     }
 
@@ -77,7 +83,8 @@ struct DevCommand: AsyncParsableCommand {
         do {
             emulator = try await Emulator(config: config, module: try EdgeCommand.module, options: .init(
                 stateRoot: options.stateRoot, applyMigrations: !noMigrate, secrets: secrets,
-                lifecycle: lifecycle, logger: logger))
+                lifecycle: lifecycle, logger: logger,
+                outbound: outboundTo.flatMap(Self.origin).map(OutboundService.forward(to:)) ?? .network))
             for line in StartupBanner.bindingLines(config: config, secretNames: secrets.keys) { Terminal.print(line) }
             server = try await emulator.start(host: ip ?? config.dev.ip, port: port ?? config.dev.port)
         } catch {
@@ -91,6 +98,12 @@ struct DevCommand: AsyncParsableCommand {
         let signal = await ShutdownSignal.wait()
         logger.info("Received \(signal): shutting down")
         await emulator.shutdown()
+    }
+
+    /// The origin of `--outbound-to`, if it is an http(s) URL with a host.
+    static func origin(_ text: String) -> URL? {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else { return nil }
+        return url
     }
 
     static func split(_ entry: String) -> (String, String)? {

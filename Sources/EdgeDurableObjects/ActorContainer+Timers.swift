@@ -29,7 +29,8 @@ extension ActorContainer {
                 }
             },
             // `caches` of an object: the state directory's (`<state>/do/<worker>-<Class>` is its class's).
-            caches: CacheFiles(stateRoot: context.directory.deletingLastPathComponent().deletingLastPathComponent()))
+            caches: CacheFiles(stateRoot: context.directory.deletingLastPathComponent().deletingLastPathComponent()),
+            outbound: context.host.outbound)
     }
 
     /// Runs a due timer's callback as an event of the instance of `generation`, if it is still

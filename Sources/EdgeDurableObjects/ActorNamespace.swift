@@ -12,6 +12,8 @@ struct HostContext: Sendable {
     let activity: ActivityTracker
     /// The bindings attached to the runtime (``DurableObjectRuntime/attach(bindings:)``).
     let bindings: @Sendable () -> Bindings
+    /// Where the objects' global `fetch` sends subrequests (the server's outbound service).
+    let outbound: (any Fetcher)?
 }
 
 /// What the objects of one class share (handed to each container, workerd style, rather than a

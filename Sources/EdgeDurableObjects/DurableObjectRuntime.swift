@@ -36,6 +36,7 @@ public final class DurableObjectRuntime: Sendable {
     ///   - sqliteClasses: the classes that are SQLite-backed (`new_sqlite_classes`); the others
     ///     store data the same way but refuse `storage.sql`, as in production.
     ///   - lifecycle: idle timings; ``LifecycleSettings`` defaults to production's.
+    ///   - outbound: where the objects' global `fetch` sends subrequests; `nil`: `fetch` throws.
     /// - Throws: when a binding names a class that is not registered (the message names the
     ///   binding, the class, and the registered classes), or when the state directory cannot be
     ///   created.
@@ -43,7 +44,7 @@ public final class DurableObjectRuntime: Sendable {
         workerName: String, stateRoot: URL, classes: [DurableObjectClass],
         bindings: [(binding: String, className: String)], sqliteClasses: Set<String>,
         clock: any EdgeClock = SystemClock(), lifecycle: LifecycleSettings = LifecycleSettings(),
-        logger: Logger = Logger(label: "edge")
+        logger: Logger = Logger(label: "edge"), outbound: (any Fetcher)? = nil
     ) throws {
         self.workerName = workerName
         self.stateRoot = stateRoot
@@ -54,7 +55,8 @@ public final class DurableObjectRuntime: Sendable {
         var namespaces: [String: ActorNamespace] = [:]
         var typed: [String: any Sendable] = [:]
         let host = HostContext(
-            clock: clock, settings: lifecycle, logger: logger, activity: ActivityTracker(), bindings: source.current)
+            clock: clock, settings: lifecycle, logger: logger, activity: ActivityTracker(), bindings: source.current,
+            outbound: outbound)
         for (binding, className) in bindings {
             guard let objectType = registered[className] else {
                 let known = registered.keys.sorted()

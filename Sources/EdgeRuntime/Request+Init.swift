@@ -15,17 +15,29 @@ public struct RequestInit: Sendable {
     public var headers: Headers?
     /// `init.body`: replaces the input's body.
     public var body: ReadableStream?
+    /// `init.redirect`: what `fetch` does with a redirect (`nil`: follow it).
+    public var redirect: RequestRedirect?
+    /// `init.signal`: aborts the `fetch` (an `AbortController`'s signal, `AbortSignal.timeout(ms)`).
+    public var signal: AbortSignal?
 
     /// Creates the options of a request.
-    public init(method: HTTPRequest.Method? = nil, headers: Headers? = nil, body: ReadableStream? = nil) {
+    public init(
+        method: HTTPRequest.Method? = nil, headers: Headers? = nil, body: ReadableStream? = nil,
+        redirect: RequestRedirect? = nil, signal: AbortSignal? = nil
+    ) {
         self.method = method
         self.headers = headers
         self.body = body
+        self.redirect = redirect
+        self.signal = signal
     }
 
     /// Creates the options of a request whose body is UTF-8 `text` (`{ method, body: "..." }`).
-    public init(method: HTTPRequest.Method? = nil, headers: Headers? = nil, text: String) {
-        self.init(method: method, headers: headers, body: ReadableStream(text))
+    public init(
+        method: HTTPRequest.Method? = nil, headers: Headers? = nil, text: String,
+        redirect: RequestRedirect? = nil, signal: AbortSignal? = nil
+    ) {
+        self.init(method: method, headers: headers, body: ReadableStream(text), redirect: redirect, signal: signal)
     }
 }
 

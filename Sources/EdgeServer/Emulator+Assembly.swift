@@ -49,7 +49,8 @@ extension Emulator {
                 sqliteClasses: config.sqliteClasses,
                 clock: options.clock,
                 lifecycle: lifecycle,
-                logger: options.logger
+                logger: options.logger,
+                outbound: OutboundFetcher(service: options.outbound, logger: options.logger)
             )
         } catch {
             throw ServerError.startup("\(config.path.path): \(error)")

@@ -29,7 +29,8 @@ extension Emulator {
                 case .error: logger.error("\(text)")
                 }
             },
-            caches: CacheFiles(stateRoot: options.stateRoot))
+            caches: CacheFiles(stateRoot: options.stateRoot),
+            outbound: OutboundFetcher(service: options.outbound, logger: logger))
     }
 
     /// Closes the invocation's timers once `ctx` has settled and the body of `response` is sent.

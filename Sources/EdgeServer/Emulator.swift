@@ -34,6 +34,8 @@ public final class Emulator: Sendable {
         public var lifecycle: LifecycleSettings?
         /// Where request and lifecycle lines go.
         public var logger: Logger
+        /// Who answers the global `fetch` of the worker and its Durable Objects (the network by default).
+        public var outbound: OutboundService
 
         /// Creates options; by default state lives in `.edge/state` and migrations are applied.
         public init(
@@ -42,8 +44,10 @@ public final class Emulator: Sendable {
             secrets: [String: String] = [:],
             clock: any EdgeClock = SystemClock(),
             lifecycle: LifecycleSettings? = nil,
-            logger: Logger = Logger(label: "edge")
+            logger: Logger = Logger(label: "edge"),
+            outbound: OutboundService = .network
         ) {
+            self.outbound = outbound
             self.stateRoot = stateRoot
             self.applyMigrations = applyMigrations
             self.secrets = secrets

@@ -28,6 +28,9 @@ extension Emulator {
     ///
     /// Each run gets a new temporary state directory (removed afterwards) and, unless another
     /// clock is given, a `VirtualClock` for the Durable Objects (``TestClient/advance(by:)``).
+    /// The worker's `fetch` reaches no network unless `outbound` says so: by default every
+    /// subrequest fails naming its URL; `.routes([...])`, `.handler { request in }` or `.network`
+    /// answer them (Miniflare's `outboundService`).
     /// The emulator is always shut down, also when `body` throws.
     public static func test<Value>(
         _ mode: TestMode,
@@ -37,12 +40,13 @@ extension Emulator {
         clock: VirtualClock = VirtualClock(),
         lifecycle: LifecycleSettings? = nil,
         logger: Logger = Logger(label: "edge"),
+        outbound: OutboundService = .failing,
         _ body: (TestClient) async throws -> Value
     ) async throws -> Value {
         let stateRoot = FileManager.default.temporaryDirectory
             .appendingPathComponent("edge-test-\(UUID().uuidString)", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: stateRoot) }
-        let options = Options(stateRoot: stateRoot, secrets: secrets, clock: clock, lifecycle: lifecycle, logger: logger)
+        let options = Options(stateRoot: stateRoot, secrets: secrets, clock: clock, lifecycle: lifecycle, logger: logger, outbound: outbound)
         let emulator = try await Emulator(config: config, module: module, options: options)
         do {
             let server = mode == .live ? try await emulator.start(host: "127.0.0.1", port: 0) : nil

@@ -32,6 +32,9 @@ package final class IoContext: Sendable {
     package let console: ConsoleSink
     /// Who is running, as the log shows it (`GET /path`, `OrderHub demo (1a2b…)`).
     package let label: String?
+    /// Where the global `fetch` sends each subrequest (one hop: redirects, checks and
+    /// cancellation are `fetch`'s own); `nil` outside a host, where `fetch` throws.
+    package let outbound: (any Fetcher)?
     /// Where `caches` keeps its entries; `nil` outside a host (the Cache API then stores nothing).
     package let caches: (any CacheBackend)?
 
@@ -43,10 +46,12 @@ package final class IoContext: Sendable {
         deliver: @escaping TimerTable.Deliver,
         onTimersPending: @escaping @Sendable (Bool) -> Void = { _ in },
         console: ConsoleSink,
-        caches: (any CacheBackend)? = nil
+        caches: (any CacheBackend)? = nil,
+        outbound: (any Fetcher)? = nil
     ) {
         self.clock = clock
         self.caches = caches
+        self.outbound = outbound
         self.label = label
         self.console = console
         timers = TimerTable(clock: clock, deliver: deliver, onPendingChange: onTimersPending, console: console, label: label)

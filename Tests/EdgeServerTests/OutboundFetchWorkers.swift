@@ -1,0 +1,117 @@
+import EdgeDurableObjects
+import EdgeRuntime
+import Foundation
+import HTTPTypes
+import NIOCore
+
+/// The bindings of ``OutboundWorker``.
+struct OutboundEnv: WorkerEnv {
+    let RELAY: DurableObjectNamespace<Relay>
+
+    init(bindings: Bindings) throws {
+        RELAY = try bindings.get("RELAY")
+    }
+}
+
+/// A worker that calls the global `fetch` as a ported handler does; `?url=` names the target.
+/// Whatever `fetch` throws comes back as a 502 whose body is the error, so tests can read it.
+struct OutboundWorker: Worker {
+    typealias Env = OutboundEnv
+
+    func fetch(_ request: Request, env: OutboundEnv, ctx: ExecutionContext) async throws -> Response {
+        let url = request.searchParams.get("url") ?? ""
+        do {
+            switch request.path {
+            case "/get":
+                return try await Self.summary(EdgeRuntime.fetch(url))
+            case "/post":
+                let options = RequestInit(
+                    method: .post, headers: ["authorization": "Bearer secret", "content-type": "text/plain"], text: "payload")
+                return try await Self.summary(EdgeRuntime.fetch(url, options))
+            case "/stream-post":
+                let chunks = AsyncStream<ByteBuffer> { continuation in
+                    for part in ["one-", "two-", "three"] { continuation.yield(ByteBuffer(string: part)) }
+                    continuation.finish()
+                }
+                return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(method: .put, body: ReadableStream(chunks))))
+            case "/manual":
+                let response = try await EdgeRuntime.fetch(url, RequestInit(redirect: .manual))
+                return Response("\(response.status.code) \(response.headers.get("location") ?? "-")")
+            case "/error-mode":
+                return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(redirect: .error)))
+            case "/timeout":
+                return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(signal: .timeout(milliseconds: 200))))
+            case "/abort":
+                let controller = AbortController()
+                Task {
+                    try await Task.sleep(for: .milliseconds(100))
+                    controller.abort()
+                }
+                return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(signal: controller.signal)))
+            case "/pass-through":
+                return try await EdgeRuntime.fetch(url)
+            case "/object":
+                return try await env.RELAY.getByName("relay").fetch(request)
+            default:
+                return Response("not found", status: .notFound)
+            }
+        } catch {
+            return Response("\(error)", status: .badGateway)
+        }
+    }
+
+    /// `<status> <body>` of a subrequest's response.
+    static func summary(_ response: Response) async throws -> Response {
+        Response("\(response.status.code) \(try await response.text())")
+    }
+}
+
+/// A Durable Object that relays `?url=` with its own `fetch`.
+actor Relay: DurableObject {
+    typealias Env = OutboundEnv
+
+    init(state: DurableObjectState, env: OutboundEnv) {}
+
+    func fetch(_ request: Request) async throws -> Response {
+        let url = request.searchParams.get("url") ?? ""
+        do {
+            return try await OutboundWorker.summary(EdgeRuntime.fetch(url, RequestInit(headers: ["x-from": "relay"])))
+        } catch {
+            return Response("\(error)", status: .badGateway)
+        }
+    }
+}
+
+/// The other side of the subrequests: a real HTTP server on 127.0.0.1 (Edge's own, on Hummingbird).
+struct UpstreamWorker: Worker {
+    struct Env: WorkerEnv {
+        init(bindings: Bindings) throws {}
+    }
+
+    func fetch(_ request: Request, env: Env, ctx: ExecutionContext) async throws -> Response {
+        let query = request.searchParams
+        switch request.path {
+        case "/echo":
+            let body = try await request.text()
+            let headers = ["authorization", "content-type", "x-from", "x-forwarded-host"]
+                .map { "\($0)=\(request.headers.get($0) ?? "-")" }.joined(separator: " ")
+            return Response("\(request.method.rawValue) \(request.path) body=\(body) \(headers)")
+        case "/redirect":
+            let status = Int(query.get("status") ?? "302") ?? 302
+            return Response(status: HTTPResponse.Status(code: status), headers: ["location": query.get("to") ?? "/echo"])
+        case "/loop":
+            return Response(status: .found, headers: ["location": "/loop"])
+        case "/slow":
+            try await Task.sleep(for: .seconds(3))
+            return Response("late")
+        case "/chunks":
+            let chunks = AsyncStream<ByteBuffer> { continuation in
+                for index in 0..<50 { continuation.yield(ByteBuffer(string: "chunk\(index);")) }
+                continuation.finish()
+            }
+            return Response(ReadableStream(chunks), headers: ["x-upstream": "yes"])
+        default:
+            return Response("upstream has no \(request.path)", status: .notFound)
+        }
+    }
+}
