@@ -43,6 +43,9 @@ public final class WebSocket: Sendable {
     let inbound = WebSocketInbox()
     let inboundBytes = Atomic<Int>(0)
     let inboundMessages = Atomic<Int>(0)
+    /// Whether ``observeMessages(_:)`` was called: a message to an end nobody observes (most
+    /// ends: the client end of every bridged socket) skips the lock.
+    let observed = Atomic<Bool>(false)
     /// An identifier for logs and lookups.
     public let id = UUID()
 
@@ -73,6 +76,7 @@ public final class WebSocket: Sendable {
     /// before the message can be read: how the Durable Object host sees a plain socket's traffic.
     package func observeMessages(_ observer: @escaping @Sendable () -> Void) {
         state.withLock { $0.messageObserver = observer }
+        observed.store(true, ordering: .releasing)
     }
 
     /// Whether `accept()` (or the hibernation API's `acceptWebSocket`) was called.
@@ -168,7 +172,7 @@ public final class WebSocket: Sendable {
 
     private func deliver(_ event: WebSocketEvent) {
         if case .message(let message) = event {
-            state.withLock { $0.messageObserver }?()
+            if observed.load(ordering: .acquiring) { state.withLock { $0.messageObserver }?() }
             inboundBytes.add(message.byteCount, ordering: .relaxed)
             inboundMessages.add(1, ordering: .relaxed)
             if !inbound.yield(event) {
