@@ -123,3 +123,23 @@ struct LifecycleLogTests {
         #expect(lines.contains { $0.contains("hibernated after") || $0.contains("evicted after") }, "\(lines)")
     }
 }
+
+@Suite("Alarm times from handler code")
+struct AlarmTimeTests {
+    @Test func aTimeNoJavaScriptDateCanHoldIsATypeErrorNotATrap() async throws {
+        try await Harness.run { harness throws in
+            for bad in [Double.infinity, -.infinity, .nan, 9e15] {
+                await #expect(throws: TypeError.self, "\(bad)") {
+                    try await harness.runtime.runInDurableObject(harness.counter("bad")) { _, state in
+                        try state.storage.setAlarm(bad)
+                    }
+                }
+            }
+            let later = try await harness.runtime.runInDurableObject(harness.counter("bad")) { _, state in
+                try state.storage.setAlarm(Date.now() + 1_000)
+                return try state.storage.getAlarm()
+            }
+            #expect(later == harness.clock.now.addingTimeInterval(1))
+        }
+    }
+}
