@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A Worker's default export: `export default { fetch, scheduled }`.
 ///
@@ -43,12 +44,29 @@ public struct ScheduledController: Sendable {
     public let cron: String
     /// `controller.type`: always "scheduled".
     public var type: String { "scheduled" }
+    private let retryRefused = RetryFlag()
 
     /// Creates a controller.
     public init(scheduledTime: Date, cron: String) {
         self.scheduledTime = scheduledTime
         self.cron = cron
     }
+
+    /// `controller.noRetry()`: a failing run is not retried. workerd records it in the event's
+    /// outcome (`noRetry: true`); copies of the controller share the flag.
+    public func noRetry() {
+        retryRefused.set()
+    }
+
+    /// Whether the handler called ``noRetry()``.
+    package var retryDisabled: Bool { retryRefused.isSet }
+}
+
+/// The shared, once-set flag behind `noRetry()`.
+private final class RetryFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// Errors raised by the runtime on a worker's behalf.

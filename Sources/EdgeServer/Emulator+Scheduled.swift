@@ -7,7 +7,7 @@ import Synchronization
 public struct ScheduledOutcome: Sendable, Equatable, Encodable {
     /// `"ok"`, or `"exception"` when the handler (or the first failing `waitUntil`) threw.
     public let outcome: String
-    /// Whether the handler called `noRetry()` (never, yet: `ScheduledController` has no `noRetry`).
+    /// Whether the handler called `controller.noRetry()`.
     public let noRetry: Bool
     /// The error, when there was one.
     public let error: String?
@@ -38,9 +38,9 @@ extension Emulator {
         await ctx.settled()
         io.timers.close()
         guard let error = failure.withLock({ $0 }) else {
-            return ScheduledOutcome(outcome: "ok", noRetry: false, error: nil)
+            return ScheduledOutcome(outcome: "ok", noRetry: controller.retryDisabled, error: nil)
         }
-        return ScheduledOutcome(outcome: "exception", noRetry: false, error: "\(error)")
+        return ScheduledOutcome(outcome: "exception", noRetry: controller.retryDisabled, error: "\(error)")
     }
 
     /// `GET /cdn-cgi/local/scheduled?cron=<expr>&time=<ms>&format=json`: 200 when the outcome is

@@ -103,6 +103,8 @@ struct TestWorker: Worker {
     func scheduled(_ controller: ScheduledController, env: TestEnv, ctx: ExecutionContext) async throws {
         Probe.named("scheduled").record(controller.cron)
         if controller.cron == "fail" { throw TestError(description: "cron failed") }
+        if controller.cron.hasPrefix("no-retry") { controller.noRetry() }
+        if controller.cron == "no-retry fail" { throw TestError(description: "cron failed") }
     }
 
     private func serverSentEvents(after: Int, ctx: ExecutionContext) -> Response {
