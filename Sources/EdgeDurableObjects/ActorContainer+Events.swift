@@ -77,7 +77,9 @@ extension ActorContainer {
         let event = EventContext()
         let result = await deliver(to: instance, ticket) {
             try await EventContext.$current.withValue(event) {
-                try await WebSocketListenerHosting.$current.withValue(listenerHost(instance.generation)) { try await body(instance) }
+                try await WebSocketListenerHosting.$current.withValue(listenerHost(instance.generation)) {
+                    try await IoContext.$current.withValue(instance.io) { try await body(instance) }
+                }
             }
         }
         gate.entered(ticket)

@@ -31,6 +31,8 @@ extension ActorContainer {
     struct Removal {
         let label: String
         let file: SQLiteFile?
+        /// The instance's `setTimeout` / `setInterval` timers, which end with it.
+        let timers: TimerTable?
         let generation: Int
         let storageError: DurableObjectError
         let failed: [InFlight]
@@ -48,6 +50,7 @@ extension ActorContainer {
     /// Detaches the instance and what it holds (call holding the lock).
     func takeInstance(_ state: inout State, _ cause: Cause, log: String?) -> Removal {
         let file = state.instance?.file
+        let timers = state.instance?.io.timers
         state.instance = nil
         state.generation += 1
         let closesHosted: Bool
@@ -78,7 +81,7 @@ extension ActorContainer {
             state.lifecycle.hibernatableSocketsChanged(to: 0)
         }
         let removal = Removal(
-            label: state.id.label(className: context.className), file: file, generation: state.generation,
+            label: state.id.label(className: context.className), file: file, timers: timers, generation: state.generation,
             storageError: storageError, failed: failed, failure: failure, drained: drained,
             tasks: Array(state.waitUntil.values), plainSockets: Array(state.plainSockets.values),
             streams: Array(state.streams.values), hostedSockets: hosted, cause: cause, log: log)
@@ -103,6 +106,7 @@ extension ActorContainer {
         }
         removal.drained.forEach { $0.settle(.success(())) }
         removal.tasks.forEach { $0.cancel() }
+        removal.timers?.close()
         let reason: String
         switch removal.cause {
         case .reset: reason = DurableObjectError.socketResetReason

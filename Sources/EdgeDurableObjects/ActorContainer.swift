@@ -23,6 +23,8 @@ final class ActorContainer: Sendable {
         let object: any DurableObject
         let state: DurableObjectState
         let file: SQLiteFile
+        /// The instance's `Date.now()`, timers and console (`ActorContainer+Timers.swift`).
+        let io: IoContext
     }
 
     /// An event being handled (or constructing the instance it will be handled by).
@@ -109,11 +111,14 @@ final class ActorContainer: Sendable {
         let storage = DurableObjectStorage(
             file: file, id: id, sqlEnabled: context.sqlEnabled, alarms: context.alarms, gate: gate, generation: generation)
         let objectState = DurableObjectState(id: id, storage: storage, container: self, generation: generation)
+        let io = makeIoContext(generation: generation)
         do {
             let object = try WebSocketListenerHosting.$current.withValue(listenerHost(generation)) {
-                try context.environment.construct(context.objectType, state: objectState)
+                try IoContext.$current.withValue(io) {
+                    try context.environment.construct(context.objectType, state: objectState)
+                }
             }
-            return Instance(generation: generation, object: object, state: objectState, file: file)
+            return Instance(generation: generation, object: object, state: objectState, file: file, io: io)
         } catch {
             file.close(because: error)
             throw error

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 // The lifecycle of one Durable Object, as a value driven by the clock.
