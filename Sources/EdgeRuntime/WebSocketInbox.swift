@@ -85,6 +85,9 @@ final class WebSocketInbox: Sendable {
 
     /// Makes this a polled inbox: `wake` is called when an event arrives after ``poll()`` found
     /// the inbox empty, or when it ends. Set it before the first poll.
+    /// Whether a reader is suspended in ``next()`` (for tests).
+    var hasWaitingReader: Bool { state.withLock { $0.waiter != nil } }
+
     func setWake(_ wake: @escaping @Sendable () -> Void) {
         state.withLock { $0.wake = wake }
     }

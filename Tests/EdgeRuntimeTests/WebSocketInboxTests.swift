@@ -45,7 +45,7 @@ struct WebSocketInboxTests {
         let (_, server) = WebSocketPair()
         let inbox = WebSocketInbox()
         let reader = Task { await inbox.next() }
-        try await Task.sleep(for: .milliseconds(20))
+        while !inbox.hasWaitingReader { await Task.yield() }
         reader.cancel()
         #expect(await reader.value == nil)
         // Cancelled, the inbox is over: later events are dropped.
