@@ -29,7 +29,14 @@ enum OutboundHTTPClient {
     }()
 
     /// Sends `request` and returns the response as soon as its head arrives.
+    /// - Throws: ``TypeError`` for a WebSocket upgrade: Edge opens no outbound WebSocket over
+    ///   the network (a test's ``OutboundService`` handler can answer one with `Response(webSocket:)`).
     static func send(_ request: Request) async throws -> Response {
+        guard !request.isWebSocketUpgrade else {
+            throw TypeError(
+                "Edge opens no outbound WebSocket over the network (fetch with Upgrade: websocket to \(request.url.absoluteString)); "
+                    + "an OutboundService handler can answer it with Response(webSocket:).")
+        }
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }

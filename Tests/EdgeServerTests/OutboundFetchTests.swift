@@ -106,7 +106,10 @@ struct OutboundFetchTests {
         try await withWorker { client, upstream, _ in
             let manual = try await client.execute(.get, "/manual?url=\(Self.query("\(upstream)/redirect?status=301&to=/elsewhere"))")
             #expect(manual.text == "301 /elsewhere")
-            let loop = try await client.execute(.get, "/get?url=\(Self.query("\(upstream)/loop"))")
+            // workerd follows 20 redirects; the 21st throws.
+            let twenty = try await client.execute(.get, "/get?url=\(Self.query("\(upstream)/hops?limit=20"))")
+            #expect(twenty.text == "200 after 20")
+            let loop = try await client.execute(.get, "/get?url=\(Self.query("\(upstream)/hops?limit=21"))")
             #expect(loop.status == .badGateway)
             #expect(loop.text == "TypeError: Too many redirects.")
             let refused = try await client.execute(.get, "/error-mode?url=\(Self.query("\(upstream)/echo"))")
@@ -187,6 +190,30 @@ struct OutboundFetchTests {
             let unrouted = try await client.execute(.get, "/object?url=\(Self.query("https://other.example.net/x"))")
             #expect(unrouted.text.hasPrefix("Error: no outbound route answers GET https://other.example.net/x (routed hosts: api.example.com, auth.example.com)."))
             #expect(recorder.lines.contains { $0.hasPrefix("[edge:info] outbound POST https://api.example.com/v1/charges 200 OK (") })
+        }
+    }
+
+    @Test func anOutboundWebSocketIsAnsweredByAHandlerAndRefusedOnTheNetwork() async throws {
+        let received = LockedLines()
+        let outbound = OutboundService.handler { request in
+            let (client, server) = WebSocketPair()
+            server.accept()
+            Task {
+                for await event in server.events {
+                    if case .message(.text(let text)) = event { received.append(text) }
+                }
+            }
+            return Response(webSocket: client)
+        }
+        try await withWorker(outbound: outbound) { client, _, _ in
+            let response = try await client.execute(.get, "/websocket?url=\(Self.query("https://chat.example.com/socket"))")
+            #expect(response.text == "101 socket")
+        }
+        for _ in 0..<100 where received.lines.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(received.lines == ["hello from the worker"])
+        try await withWorker { client, upstream, _ in
+            let refused = try await client.execute(.get, "/websocket?url=\(Self.query("\(upstream)/echo"))")
+            #expect(refused.text.hasPrefix("TypeError: Edge opens no outbound WebSocket over the network"))
         }
     }
 

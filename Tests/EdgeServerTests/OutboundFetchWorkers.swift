@@ -48,6 +48,12 @@ struct OutboundWorker: Worker {
                     controller.abort()
                 }
                 return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(signal: controller.signal)))
+            case "/websocket":
+                let response = try await EdgeRuntime.fetch(url, RequestInit(headers: ["upgrade": "websocket"]))
+                guard let socket = response.webSocket else { return Response("\(response.status.code) no socket") }
+                socket.accept()
+                try socket.send("hello from the worker")
+                return Response("\(response.status.code) socket")
             case "/pass-through":
                 return try await EdgeRuntime.fetch(url)
             case "/object":
@@ -99,8 +105,12 @@ struct UpstreamWorker: Worker {
         case "/redirect":
             let status = Int(query.get("status") ?? "302") ?? 302
             return Response(status: HTTPResponse.Status(code: status), headers: ["location": query.get("to") ?? "/echo"])
-        case "/loop":
-            return Response(status: .found, headers: ["location": "/loop"])
+        case "/hops":
+            // Redirects `limit` times (`/hops?n=0` to `n=1` ...), then answers.
+            let n = Int(query.get("n") ?? "0") ?? 0
+            let limit = Int(query.get("limit") ?? "0") ?? 0
+            guard n < limit else { return Response("after \(n)") }
+            return Response(status: .found, headers: ["location": "/hops?n=\(n + 1)&limit=\(limit)"])
         case "/slow":
             try await Task.sleep(for: .seconds(3))
             return Response("late")
