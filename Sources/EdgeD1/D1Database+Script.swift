@@ -2,39 +2,26 @@ import EdgeSQLite
 import Foundation
 
 extension D1Database {
-    /// Runs a SQL script the way `wrangler d1 execute --local` runs `--command` or `--file`, and
-    /// the way `wrangler d1 migrations apply` runs a migration.
+    /// Runs a SQL script the way production runs `wrangler d1 execute --remote` (`--command` or
+    /// `--file`) and `wrangler d1 migrations apply --remote`.
     ///
-    /// As wrangler does: one `BEGIN TRANSACTION;` ... `COMMIT;` wrapper (as `sqlite3 .dump` writes
-    /// it) is stripped; the script is split into statements (with SQLite's own tokenizer, so `;`
-    /// inside strings, comments and trigger bodies does not split); and all statements run as one
-    /// ``batch(_:)``, atomically. Each statement is its own query, with its own limits and meta.
+    /// The script is split into statements (with SQLite's own tokenizer, so `;` inside strings,
+    /// comments and trigger bodies does not split) and all statements run as one ``batch(_:)``,
+    /// atomically. Each statement is its own query, with its own limits and meta.
+    ///
+    /// Transaction statements are refused, wrapper or not: production runs the SQL inside its own
+    /// transaction and answers `BEGIN TRANSACTION` with workerd's "To execute a transaction, please
+    /// use the state.storage.transaction() ..." (cloudflare/workerd#5411, a migration that applied
+    /// with `wrangler --local` and failed when deployed). wrangler's local mode strips one
+    /// `BEGIN TRANSACTION;` ... `COMMIT;` wrapper first (workers-sdk `d1/trimmer.ts`); Edge does not,
+    /// so such a file fails here as it will in production.
     ///
     /// - Returns: one result per statement.
-    /// - Throws: `D1_ERROR` from the failing statement (nothing is kept); `D1_ERROR` when a
-    ///   second transaction remains after stripping one.
+    /// - Throws: `D1_ERROR` from the failing statement (nothing is kept).
     @discardableResult
     public func executeScript(_ sql: String) async throws(D1Error) -> [D1Result] {
-        let script = try Self.strippingTransactionWrapper(sql)
-        let statements = SQLScript(script).statements
-        let queries = (statements.isEmpty ? [script] : statements).map { D1Query(sql: $0, values: []) }
+        let statements = SQLScript(sql).statements
+        let queries = (statements.isEmpty ? [sql] : statements).map { D1Query(sql: $0, values: []) }
         return try await run(queries).map(\.result)
-    }
-
-    /// wrangler's `trimSqlQuery`: when the text mentions `BEGIN TRANSACTION`, drop the first
-    /// `BEGIN TRANSACTION;` and the first `COMMIT;` (exact case, as wrangler matches them).
-    static func strippingTransactionWrapper(_ sql: String) throws(D1Error) -> String {
-        guard sql.contains("BEGIN TRANSACTION") else { return sql }
-        var trimmed = sql
-        if let begin = trimmed.range(of: "BEGIN TRANSACTION;") { trimmed.removeSubrange(begin) }
-        if let commit = trimmed.range(of: "COMMIT;") { trimmed.removeSubrange(commit) }
-        if trimmed.contains("BEGIN TRANSACTION") {
-            throw D1Error(
-                .error,
-                "Could not process the provided SQL, as it contains several transactions.\n"
-                    + "D1 runs your SQL in a transaction for you.\n"
-                    + "Please export an SQL file from your SQLite database and try again.")
-        }
-        return trimmed
     }
 }

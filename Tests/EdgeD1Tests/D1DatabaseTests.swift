@@ -192,12 +192,11 @@ struct D1DatabaseTests {
         }
     }
 
-    @Test("executeScript strips one BEGIN TRANSACTION/COMMIT wrapper and runs every statement atomically")
+    @Test("executeScript runs every statement atomically")
     func executeScript() async throws {
         try await withDatabase { db, _ in
             let results = try await db.executeScript("""
                 PRAGMA foreign_keys=OFF;
-                BEGIN TRANSACTION;
                 CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
                 INSERT INTO notes VALUES (1, 'semi;colon -- not a comment');
                 CREATE TABLE log (note_id INTEGER);
@@ -206,7 +205,6 @@ struct D1DatabaseTests {
                 END;
                 /* block; comment */ INSERT INTO notes VALUES (2, 'two');
                 SELECT body FROM notes ORDER BY id;
-                COMMIT;
                 """)
             #expect(results.count == 7)
             #expect(results.last?.results.map { $0["body"] } == ["semi;colon -- not a comment", "two"])
@@ -217,9 +215,6 @@ struct D1DatabaseTests {
             }
             #expect(try await db.prepare("SELECT count(*) AS n FROM notes").first("n") == 2)
             await expectError("D1_ERROR: \(transactionRefusal)") { try await db.executeScript("BEGIN; SELECT 1; COMMIT;") }
-            await expectError(
-                "D1_ERROR: Could not process the provided SQL, as it contains several transactions.\nD1 runs your SQL in a transaction for you.\nPlease export an SQL file from your SQLite database and try again."
-            ) { try await db.executeScript("BEGIN TRANSACTION; SELECT 1; COMMIT; BEGIN TRANSACTION; SELECT 2; COMMIT;") }
             await expectError("D1_ERROR: No SQL statements detected.") { try await db.executeScript("-- nothing here\n") }
         }
     }

@@ -64,9 +64,7 @@ struct D1MigrationsTests {
                         END;
                         """,
                     "0002_seed.sql": """
-                        BEGIN TRANSACTION;
                         INSERT INTO users (email) VALUES ('A@EXAMPLE.COM');
-                        COMMIT;
                         """,
                     "10_index.sql": "CREATE INDEX users_email ON users (email);",
                 ], in: directory)
