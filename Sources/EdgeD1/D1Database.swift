@@ -1,3 +1,4 @@
+import EdgeRuntime
 import EdgeSQLite
 import Foundation
 import Synchronization
@@ -50,10 +51,13 @@ public final class D1Database: Sendable {
 
     /// Where a database's file lives in a state directory: `<stateRoot>/d1/<databaseName>.sqlite`.
     ///
-    /// `databaseName` is the binding's `database_name`, or its `binding` when it has none.
+    /// `databaseName` is the binding's `database_name`, or its `binding` when it has none. Any name
+    /// stays one file inside `<stateRoot>/d1/`: a name with `/`, `..` or other characters a path
+    /// cannot hold as written is escaped (`my%2F Database.sqlite`), a very long one hashed; a
+    /// name that is already safe is used as written (see `StateFileName`).
     public static func path(stateRoot: URL, databaseName: String) -> URL {
         stateRoot.appendingPathComponent("d1", isDirectory: true)
-            .appendingPathComponent("\(databaseName).sqlite", isDirectory: false)
+            .appendingPathComponent("\(StateFileName.component(for: databaseName)).sqlite", isDirectory: false)
     }
 
     /// A statement for `sql`, not yet run (mirrors `D1Database.prepare`). Nothing is checked

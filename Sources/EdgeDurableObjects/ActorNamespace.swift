@@ -75,7 +75,8 @@ final class ActorNamespace: Sendable {
 
     init(workerName: String, objectType: DurableObjectClass, stateRoot: URL, sqlEnabled: Bool, host: HostContext) throws {
         let uniqueKey = "\(workerName)-\(objectType.className)"
-        let directory = stateRoot.appendingPathComponent("do").appendingPathComponent(uniqueKey)
+        // The worker's name is the user's: escaped so that any name stays one folder in `do/`.
+        let directory = stateRoot.appendingPathComponent("do").appendingPathComponent(StateFileName.component(for: uniqueKey))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let metadata = try MetadataStore(directory: directory)
         let alarms = AlarmScheduler(metadata: metadata, clock: host.clock, logger: host.logger, className: objectType.className)
