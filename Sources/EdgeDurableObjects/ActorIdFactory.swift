@@ -25,7 +25,7 @@ struct ActorIdFactory: Sendable {
 
     /// `ns.newUniqueId()`.
     func newUniqueId() -> DurableObjectId {
-        let first = crypto.getRandomValues(count: 16)
+        let first = crypto.randomBytes(16)
         return DurableObjectId(hex: (first + mac(of: first)).hexString, name: nil)
     }
 

@@ -41,7 +41,7 @@ extension SubtleCrypto {
                 // workerd, digest.c++ `generateHmac`.
                 throw DOMException.operation("HMAC key length must be a non-zero unsigned long integer (requested \(length)).")
             }
-            let bytes = truncated(crypto.getRandomValues(count: (length + 7) / 8), toBits: length)
+            let bytes = truncated(crypto.randomBytes((length + 7) / 8), toBits: length)
             return try secret(CryptoKey(type: .secret, extractable: extractable,
                                         algorithm: KeyAlgorithm(name: name, hash: hash.name, length: length),
                                         usages: usages, material: .secret(bytes)))
@@ -57,7 +57,7 @@ extension SubtleCrypto {
                 throw DOMException.operation("Generated AES key length must be 128, 192, or 256 bits but requested \(length).")
             }
             return try secret(CryptoKey(type: .secret, extractable: extractable, algorithm: KeyAlgorithm(name: name, length: length),
-                                        usages: usages, material: .secret(crypto.getRandomValues(count: length / 8))))
+                                        usages: usages, material: .secret(crypto.randomBytes(length / 8))))
         default:
             return .pair(try KeyPairGeneration(name: name, algorithm: algorithm, extractable: extractable, usages: keyUsages).generate())
         }

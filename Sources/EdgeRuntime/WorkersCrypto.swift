@@ -11,7 +11,21 @@ public struct WorkersCrypto: Sendable {
     public func randomUUID() -> String { UUID().uuidString.lowercased() }
 
     /// `crypto.getRandomValues(new Uint8Array(count))`, from the system's secure generator.
-    public func getRandomValues(count: Int) -> [UInt8] {
+    /// - Throws: `DOMException` `QuotaExceededError` with workerd's text for more than 65 536
+    ///   bytes, as Workers refuses them; `TypeError` for a negative count (no typed array has one).
+    public func getRandomValues(count: Int) throws -> [UInt8] {
+        guard count >= 0 else { throw TypeError("getRandomValues() needs a length of zero or more, but got \(count).") }
+        guard count <= 65_536 else {
+            // workerd, src/workerd/api/crypto/crypto.c++, Crypto::getRandomValues.
+            throw DOMException(
+                "getRandomValues() only accepts buffers of size <= 64K but provided \(count) bytes.",
+                name: "QuotaExceededError")
+        }
+        return randomBytes(count)
+    }
+
+    /// `count` random bytes from the system's secure generator, for the runtime's own use.
+    package func randomBytes(_ count: Int) -> [UInt8] {
         // Eight bytes per draw: a draw is a system call (`getrandom`), and drawing a byte at a
         // time made 40 of them per CounterFire order.
         var generator = SystemRandomNumberGenerator()

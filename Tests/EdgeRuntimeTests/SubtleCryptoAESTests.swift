@@ -32,7 +32,7 @@ import Testing
     /// (aes.c++ `decryptFinalHelper`).
     @Test func tamperedGCMCiphertextIsAnOperationError() async throws {
         let key = try await crypto.subtle.generateKey(.init(name: "AES-GCM", length: 256), false, [.encrypt, .decrypt]) as CryptoKey
-        let iv = crypto.getRandomValues(count: 12)
+        let iv = try crypto.getRandomValues(count: 12)
         var sealed = try await crypto.subtle.encrypt(.aesGcm(iv: iv, additionalData: utf8("order-42")), key, utf8("ticket"))
         let message = "Decryption failed. This could be due to a ciphertext authentication failure, bad padding, incorrect CryptoKey, or another algorithm-specific reason. Input length was 6, output length expected to be 6 for AES-GCM"
         await expectDOMException("OperationError", message) {
@@ -123,7 +123,7 @@ import Testing
         #expect(try await crypto.subtle.exportKey(.raw, unwrapped).hexString == "00112233445566778899aabbccddeeff")
 
         let gcm = try await crypto.subtle.generateKey(.init(name: "AES-GCM", length: 128), false, [.wrapKey, .unwrapKey]) as CryptoKey
-        let iv = crypto.getRandomValues(count: 12)
+        let iv = try crypto.getRandomValues(count: 12)
         let wrappedJWK = try await crypto.subtle.wrapKey(.jwk, key, gcm, .aesGcm(iv: iv))
         let back = try await crypto.subtle.unwrapKey(.jwk, wrappedJWK, gcm, .aesGcm(iv: iv), "AES-GCM", false, [.encrypt])
         #expect(back.algorithm.length == 128 && back.extractable == false)

@@ -192,7 +192,7 @@ import Testing
         #expect(logged("/550e8400-e29b-41d4-a716-446655440000") == "/550e8400-e29b-41d4-a716-446655440000")
         // CounterFire's own tokens are always hidden.
         for _ in 0..<1_000 {
-            let token = crypto.getRandomValues(count: 24).base64URLString
+            let token = (try crypto.getRandomValues(count: 24)).base64URLString
             #expect(logged("/v1/track/\(token)") == "/v1/track/[redacted]", "\(token)")
         }
     }

@@ -23,8 +23,8 @@ extension OrderStore {
     ///
     /// - Throws: ``APIError/restaurantNotFound``; ``APIError/idempotencyConflict``.
     func createOrder(restaurant: String, input: CreateOrderInput, idempotencyKey: String?, requestHash: String) async throws -> CreateOutcome {
-        let orderID = "ord_" + crypto.getRandomValues(count: 16).hexString
-        let token = crypto.getRandomValues(count: 24).base64URLString
+        let orderID = "ord_" + (try crypto.getRandomValues(count: 16)).hexString
+        let token = (try crypto.getRandomValues(count: 24)).base64URLString
         let tokenHash = crypto.subtle.digest(.sha256, Array(token.utf8)).hexString
         let now = Timestamp.now()
         var itemsJSON = JSONWriter()
