@@ -9,7 +9,7 @@ struct D1Command: AsyncParsableCommand {
         commandName: "d1",
         abstract: "Run SQL and migrations against the local D1 databases.",
         discussion: "Commands act on the files under --persist-to and work while `edge dev` runs.",
-        subcommands: [D1ExecuteCommand.self, D1MigrationsCommand.self]
+        subcommands: [D1ExecuteCommand.self, D1ExportCommand.self, D1MigrationsCommand.self]
     )
 }
 
