@@ -44,8 +44,8 @@ package struct OutboundFetcher: Fetcher {
         }
     }
 
-    /// `request` sent to `origin` instead, path and query kept, the intended host in `Host` and
-    /// `X-Forwarded-Host`.
+    /// `request` sent to `origin` instead, path and query kept, the intended host and scheme in
+    /// `X-Forwarded-Host` and `X-Forwarded-Proto`.
     static func forwarded(_ request: Request, to origin: URL) -> Request {
         var components = URLComponents(url: request.url, resolvingAgainstBaseURL: false) ?? URLComponents()
         let intended = components.port.map { "\(components.host ?? ""):\($0)" } ?? (components.host ?? "")

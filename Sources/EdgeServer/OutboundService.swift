@@ -55,8 +55,8 @@ public struct OutboundService: Sendable {
     }
 
     /// Every subrequest goes to `origin` (scheme, host and port replaced, path and query kept),
-    /// with `Host` and `X-Forwarded-Host` naming the host it was meant for: a local stub server
-    /// standing in for every API (`edge dev --outbound-to`).
+    /// with `X-Forwarded-Host` and `X-Forwarded-Proto` naming the host and scheme it was meant
+    /// for: a local stub server standing in for every API (`edge dev --outbound-to`).
     public static func forward(to origin: URL) -> OutboundService {
         OutboundService(kind: .forward(origin))
     }
