@@ -36,23 +36,26 @@ extension D1Database {
         }
     }
 
-    /// Runs `queries` in one transaction; any failure rolls back all of them.
+    /// Runs `queries` in one transaction; any failure rolls back all of them. A transaction that
+    /// changed the database moves the bookmark on.
     nonisolated(nonsending) func runQueries(_ queries: [D1Query]) async throws(D1QueryFailure) -> [D1QueryResult] {
         guard !queries.isEmpty else { throw D1QueryFailure(index: nil, error: .noStatements) }
         var current: Int?
         do {
             return try await withConnection { connection throws(D1Error) in
                 do {
-                    return try connection.transaction {
+                    let results = try connection.transaction {
                         // In one transaction the size after a query is the size before the next.
                         var size: Int64?
                         return try queries.enumerated().map { index, query in
                             current = index
-                            let result = try connection.run(query, sizeBefore: size)
+                            let result = try connection.run(query, sizeBefore: size, region: region)
                             size = result.sizeAfter
                             return result.outcome
                         }
                     }
+                    if results.contains(where: { $0.meta.changedDb || $0.meta.rowsWritten > 0 }) { commitBookmark() }
+                    return results
                 } catch let error as SQLiteError {
                     throw D1Error(sqlite: error)
                 } catch {
@@ -70,7 +73,7 @@ extension Connection {
     /// Runs one query and measures it as Miniflare's `#query` does; `sizeBefore` is the
     /// database size when the caller already knows it (the previous query of the same
     /// transaction measured it).
-    fileprivate func run(_ query: D1Query, sizeBefore known: Int64?) throws(SQLiteError) -> (outcome: D1QueryResult, sizeAfter: Int64) {
+    fileprivate func run(_ query: D1Query, sizeBefore known: Int64?, region: String) throws(SQLiteError) -> (outcome: D1QueryResult, sizeAfter: Int64) {
         let clock = ContinuousClock()
         let start = clock.now
         let sizeBefore: Int64
@@ -84,14 +87,19 @@ extension Connection {
         let changes = Int(totalChanges - changesBefore)
         let lastRowId = lastInsertRowID
         let elapsed = start.duration(to: clock.now).components
+        let duration = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
         let meta = D1Meta(
-            duration: Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15,
+            duration: duration,
             changes: changes,
             lastRowId: lastRowId,
             changedDb: changes != 0 || lastRowId != lastRowIdBefore || sizeAfter != sizeBefore,
             sizeAfter: sizeAfter,
             rowsRead: outcome.rowsRead,
-            rowsWritten: outcome.rowsWritten
+            rowsWritten: outcome.rowsWritten,
+            servedByRegion: region,
+            servedByPrimary: true,
+            timings: D1Timings(sqlDurationMs: duration),
+            totalAttempts: 1
         )
         let result = D1QueryResult(
             columns: outcome.columnNames, rows: outcome.rows.map { $0.map(D1Value.init) }, meta: meta)

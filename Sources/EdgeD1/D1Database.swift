@@ -22,8 +22,14 @@ public final class D1Database: Sendable {
     public let name: String
     /// The SQLite file.
     public let path: URL
+    /// The region `meta.served_by_region` reports: production names the region of the instance
+    /// that answered; locally the one instance is the primary, reported in this region.
+    public let region: String
     private let connection: Mutex<Connection?>
     private let access = SerialAccess()
+    /// The last commit's number, behind ``D1DatabaseSession/getBookmark()``: microseconds since
+    /// 1970 when the database opened or last changed, at least one more than the previous one.
+    private let commits: Mutex<UInt64>
 
     /// Opens (creating it and its directories if needed) the database file at `path`.
     ///
@@ -31,10 +37,13 @@ public final class D1Database: Sendable {
     ///   - path: the SQLite file, usually ``path(stateRoot:databaseName:)``.
     ///   - name: the database's name, for messages.
     ///   - busyTimeout: how long a query waits for another connection's lock before failing.
+    ///   - region: what `meta.served_by_region` reports (production's docs show `WEUR`).
     /// - Throws: `D1_ERROR` when the file cannot be created or opened.
-    public init(path: URL, name: String, busyTimeout: Duration = .milliseconds(5000)) throws(D1Error) {
+    public init(path: URL, name: String, busyTimeout: Duration = .milliseconds(5000), region: String = "WEUR") throws(D1Error) {
         self.name = name
         self.path = path
+        self.region = region
+        commits = Mutex(Self.microsecondsNow())
         do {
             try FileManager.default.createDirectory(
                 at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -118,6 +127,33 @@ public final class D1Database: Sendable {
         case .success(let bytes): return bytes
         case .failure(let error): throw D1Error(.dumpError, sqlite: error)
         }
+    }
+
+    /// A session (mirrors `D1Database.withSession(constraintOrBookmark)`): `"first-primary"`,
+    /// `"first-unconstrained"` (also for `nil` or blank text), or a bookmark from
+    /// ``D1DatabaseSession/getBookmark()`` of an earlier session, whose reads then see at least
+    /// what that session had seen.
+    public func withSession(_ constraintOrBookmark: String? = nil) -> D1DatabaseSession {
+        let trimmed = constraintOrBookmark?.trimmingWhitespace() ?? ""
+        return D1DatabaseSession(database: self, constraintOrBookmark: trimmed.isEmpty ? D1DatabaseSession.firstUnconstrained : trimmed)
+    }
+
+    /// The bookmark of the database's current state: its last commit number as 16 hex digits,
+    /// so that later bookmarks sort after earlier ones, as production's do.
+    var bookmark: String {
+        let number = commits.withLock { $0 }
+        let hex = String(number, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+    }
+
+    /// Moves the bookmark on after a transaction that changed the database.
+    func commitBookmark() {
+        let now = Self.microsecondsNow()
+        commits.withLock { $0 = max($0 + 1, now) }
+    }
+
+    private static func microsecondsNow() -> UInt64 {
+        UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000))
     }
 
     /// Closes the database file. Later calls fail with `D1_ERROR: D1 database '<name>' is closed.`

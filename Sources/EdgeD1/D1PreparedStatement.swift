@@ -16,11 +16,14 @@ public struct D1PreparedStatement: Sendable {
     public let sql: String
     /// The bound values (`params` in JavaScript).
     public let values: [D1Value]
+    /// The session that prepared the statement, whose bookmark its results move on.
+    let session: D1DatabaseSession?
 
-    init(database: D1Database, sql: String, values: [D1Value]) {
+    init(database: D1Database, sql: String, values: [D1Value], session: D1DatabaseSession? = nil) {
         self.database = database
         self.sql = sql
         self.values = values
+        self.session = session
     }
 
     var query: D1Query { D1Query(sql: sql, values: values) }
@@ -44,7 +47,7 @@ public struct D1PreparedStatement: Sendable {
         for value in values {
             bound.append(try Self.checked(value?.d1Value ?? .null))
         }
-        return D1PreparedStatement(database: database, sql: sql, values: bound)
+        return D1PreparedStatement(database: database, sql: sql, values: bound, session: session)
     }
 
     /// A new statement with values of types known only at run time (decoded JSON, a generic
@@ -140,6 +143,7 @@ public struct D1PreparedStatement: Sendable {
 
     private func runOne() async throws(D1Error) -> D1QueryResult {
         let outcomes = try await database.run([query])
+        session?.observe(database.bookmark)
         guard let outcome = outcomes.first else { throw D1Error.noStatements }
         return outcome
     }

@@ -45,8 +45,9 @@ extension D1TypedResult: Encodable where T: Encodable {}
 /// How a query ran: Cloudflare's `D1Result.meta`, as Miniflare computes it locally.
 ///
 /// Encodes with D1's JSON keys: `served_by`, `duration`, `changes`, `last_row_id`,
-/// `changed_db`, `size_after`, `rows_read`, `rows_written` (Miniflare's exact set: no region,
-/// colo, primary or timings fields).
+/// `changed_db`, `size_after`, `rows_read`, `rows_written`, and, when set (every query Edge
+/// runs sets them, as production does), `served_by_region`, `served_by_primary`,
+/// `timings.sql_duration_ms` and `total_attempts`.
 public struct D1Meta: Sendable, Hashable, Codable {
     /// `served_by`: which backend answered: `"edge.db"` here (Miniflare says `"miniflare.db"`,
     /// production `"v3-prod"`).
@@ -68,12 +69,28 @@ public struct D1Meta: Sendable, Hashable, Codable {
     public var rowsRead: Int
     /// `rows_written`: rows the query's last statement wrote.
     public var rowsWritten: Int
+    /// `served_by_region`: the region of the instance that answered (production: `WNAM`, `ENAM`,
+    /// `WEUR`, `EEUR`, `APAC`, `OC`); locally the database's ``D1Database/region``.
+    public var servedByRegion: String?
+    /// `served_by_primary`: whether the primary answered rather than a read replica; always
+    /// `true` locally, where the primary is the only instance.
+    public var servedByPrimary: Bool?
+    /// `timings`: `{ sql_duration_ms }`, the time spent running the SQL.
+    public var timings: D1Timings?
+    /// `total_attempts`: how many times the query was tried (production retries some failures
+    /// itself); `1` locally.
+    public var totalAttempts: Int?
 
     /// Creates a meta record.
     public init(
         servedBy: String = "edge.db", duration: Double, changes: Int, lastRowId: Int64, changedDb: Bool,
-        sizeAfter: Int64, rowsRead: Int, rowsWritten: Int
+        sizeAfter: Int64, rowsRead: Int, rowsWritten: Int, servedByRegion: String? = nil, servedByPrimary: Bool? = nil,
+        timings: D1Timings? = nil, totalAttempts: Int? = nil
     ) {
+        self.servedByRegion = servedByRegion
+        self.servedByPrimary = servedByPrimary
+        self.timings = timings
+        self.totalAttempts = totalAttempts
         self.servedBy = servedBy
         self.duration = duration
         self.changes = changes
@@ -93,6 +110,25 @@ public struct D1Meta: Sendable, Hashable, Codable {
         case sizeAfter = "size_after"
         case rowsRead = "rows_read"
         case rowsWritten = "rows_written"
+        case servedByRegion = "served_by_region"
+        case servedByPrimary = "served_by_primary"
+        case timings
+        case totalAttempts = "total_attempts"
+    }
+}
+
+/// `meta.timings` of a D1 result.
+public struct D1Timings: Sendable, Hashable, Codable {
+    /// `sql_duration_ms`: milliseconds spent executing the SQL.
+    public var sqlDurationMs: Double
+
+    /// Creates a timings record.
+    public init(sqlDurationMs: Double) {
+        self.sqlDurationMs = sqlDurationMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sqlDurationMs = "sql_duration_ms"
     }
 }
 
