@@ -89,6 +89,20 @@ struct OutboundFetchTests {
         }
     }
 
+    @Test func aResponseBodyReachesTheClientAsTheUpstreamWritesIt() async throws {
+        try await withWorker { client, upstream, _ in
+            let start = ContinuousClock.now
+            let response = try await client.stream(.get, "/pass-through?url=\(Self.query("\(upstream)/drip"))")
+            var chunks: [BodyChunk] = []
+            for try await chunk in response.chunks { chunks.append(chunk) }
+            #expect(chunks.map(\.text).joined() == "first;second")
+            let first = try #require(chunks.first)
+            #expect(first.text.hasPrefix("first;"))
+            #expect(first.arrival - start < .milliseconds(800), "the first chunk waited for the end of the body")
+            #expect(try #require(chunks.last).arrival - start >= .seconds(1))
+        }
+    }
+
     @Test func redirectsAreFollowedAsWorkersFollowsThem() async throws {
         try await withWorker { client, upstream, recorder in
             // 307 keeps the method, the body and (same origin) Authorization.

@@ -114,6 +114,16 @@ struct UpstreamWorker: Worker {
         case "/slow":
             try await Task.sleep(for: .seconds(3))
             return Response("late")
+        case "/drip":
+            // "first;" at once, "second" a second later.
+            let stream = TransformStream()
+            Task {
+                try await stream.writable.write("first;")
+                try await Task.sleep(for: .seconds(1))
+                try await stream.writable.write("second")
+                stream.writable.close()
+            }
+            return Response(stream.readable)
         case "/chunks":
             let chunks = AsyncStream<ByteBuffer> { continuation in
                 for index in 0..<50 { continuation.yield(ByteBuffer(string: "chunk\(index);")) }
