@@ -183,6 +183,15 @@ struct CacheHarness {
         }
     }
 
+    @Test func bodiesLargerThanD1sRowLimitRoundTrip() async throws {
+        let harness = CacheHarness()
+        try await harness.run {
+            let body = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0) }
+            try await caches.default.put(url, Response(body, headers: ["cache-control": "max-age=60"]))
+            #expect(try await caches.default.match(url)?.bytes() == body)
+        }
+    }
+
     @Test func withoutAHostNothingIsStored() async throws {
         try await caches.default.put(url, Response("a", headers: ["cache-control": "max-age=60"]))
         #expect(try await caches.default.match(url) == nil)

@@ -11,10 +11,14 @@ import Testing
 /// The body names the moment it was generated, so a hit shows the stored one.
 struct CachingWorker: Worker {
     struct Env: WorkerEnv {
-        init(bindings: Bindings) throws {}
+        let OBJECTS: DurableObjectNamespace<CachingObject>
+        init(bindings: Bindings) throws { OBJECTS = try bindings.get("OBJECTS") }
     }
 
     func fetch(_ request: Request, env: Env, ctx: ExecutionContext) async throws -> Response {
+        if request.pathname == "/object" {
+            return try await env.OBJECTS.getByName("one").fetch(request)
+        }
         // The key is the public URL, not the socket's, so it survives a restart on another port.
         let query = request.url.query(percentEncoded: true).map { "?\($0)" } ?? ""
         let cacheKey = try Request("https://shop.example\(request.pathname)\(query)")
@@ -32,10 +36,38 @@ struct CachingWorker: Worker {
     }
 }
 
+/// A Durable Object that caches in a named cache: `caches` in an object is the state directory's too.
+actor CachingObject: DurableObject {
+    typealias Env = CachingWorker.Env
+
+    init(state: DurableObjectState, env: Env) {}
+
+    func fetch(_ request: Request) async throws -> Response {
+        let cache = try await caches.open("objects")
+        let key = "https://shop.example/object"
+        if let hit = try await cache.match(key) {
+            return Response("hit: \(try await hit.text())")
+        }
+        try await cache.put(key, Response("made at \(Int(Date.now()))", headers: ["cache-control": "max-age=60"]))
+        return Response("miss")
+    }
+}
+
 @Suite("The Cache API in a worker, over real sockets")
 struct CacheWorkerTests {
-    static let module = WorkerModule(CachingWorker(), durableObjects: [])
+    static let module = WorkerModule(CachingWorker(), durableObjects: [CachingObject.self])
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
+    static let toml = """
+        name = "caching"
+        compatibility_date = "2026-10-01"
+
+        [durable_objects]
+        bindings = [{ name = "OBJECTS", class_name = "CachingObject" }]
+
+        [[migrations]]
+        tag = "v1"
+        new_sqlite_classes = ["CachingObject"]
+        """
 
     /// Runs `body` against a live emulator on `stateRoot` whose clock starts at `now`.
     func live<T>(stateRoot: URL, config: WranglerConfig, now: Date, _ body: (TestClient, VirtualClock) async throws -> T) async throws -> T {
@@ -69,7 +101,7 @@ struct CacheWorkerTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("wrangler-like.toml")
-        try Data("name = \"caching\"\ncompatibility_date = \"2026-10-01\"\n".utf8).write(to: file)
+        try Data(Self.toml.utf8).write(to: file)
         let config = try WranglerConfig.load(from: file).config
         let stateRoot = directory.appendingPathComponent("state")
         let t0 = Int(Self.start.timeIntervalSince1970) * 1000  // Date.now() is in milliseconds
@@ -104,6 +136,13 @@ struct CacheWorkerTests {
             let expired = try await client.execute(.get, "/item?id=1")
             #expect(expired.headers.get("cf-cache-status") == nil)
             #expect(expired.text == "generated at \(t0 + 60_000)")
+
+            // A Durable Object's `caches`: stored on disk, on the same clock.
+            #expect(try await client.execute(.get, "/object").text == "miss")
+            #expect(try await client.execute(.get, "/object").text == "hit: made at \(t0 + 60_000)")
+            #expect(FileManager.default.fileExists(atPath: stateRoot.appendingPathComponent("cache/named/objects.sqlite").path))
+            await clock.advance(by: .seconds(60))
+            #expect(try await client.execute(.get, "/object").text == "miss")
 
             _ = try await hit(client, "/item?id=2")
             #expect(try await client.execute(.delete, "/item?id=2").text == "true")
