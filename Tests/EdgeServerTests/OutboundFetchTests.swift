@@ -161,6 +161,9 @@ struct OutboundFetchTests {
             let aborted = try await client.execute(.get, "/abort?url=\(Self.query("\(upstream)/slow"))")
             #expect(aborted.text == "AbortError: The operation was aborted")
             #expect(ContinuousClock.now - start < .seconds(3))
+            // A signal that does not fire leaves the response and its whole body alone.
+            let inTime = try await client.execute(.get, "/in-time?url=\(Self.query("\(upstream)/chunks"))")
+            #expect(inTime.text == "200 " + (0..<50).map { "chunk\($0);" }.joined())
         }
     }
 

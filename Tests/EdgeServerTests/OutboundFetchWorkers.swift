@@ -41,6 +41,8 @@ struct OutboundWorker: Worker {
                 return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(redirect: .error)))
             case "/timeout":
                 return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(signal: .timeout(milliseconds: 200))))
+            case "/in-time":
+                return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(signal: .timeout(milliseconds: 5_000))))
             case "/abort":
                 let controller = AbortController()
                 Task {
