@@ -16,7 +16,7 @@ package protocol CacheBackend: Sendable {
 }
 
 /// One cached response, as a backend stores it.
-package struct CacheEntry: Sendable, Equatable {
+package struct CacheEntry: Sendable {
     /// The cache key: the request's URL, query string included.
     package var key: String
     /// The response's status code.
@@ -32,6 +32,7 @@ package struct CacheEntry: Sendable, Equatable {
     /// When it stops matching.
     package var expiresAt: Date
 
+    /// Creates an entry.
     package init(
         key: String, status: Int, headers: [(String, String)], varyValues: [(String, String)], body: [UInt8],
         storedAt: Date, expiresAt: Date
@@ -43,11 +44,5 @@ package struct CacheEntry: Sendable, Equatable {
         self.body = body
         self.storedAt = storedAt
         self.expiresAt = expiresAt
-    }
-
-    package static func == (lhs: CacheEntry, rhs: CacheEntry) -> Bool {
-        lhs.key == rhs.key && lhs.status == rhs.status && lhs.headers.elementsEqual(rhs.headers, by: ==)
-            && lhs.varyValues.elementsEqual(rhs.varyValues, by: ==) && lhs.body == rhs.body
-            && lhs.storedAt == rhs.storedAt && lhs.expiresAt == rhs.expiresAt
     }
 }
