@@ -79,7 +79,9 @@ extension D1Database {
         let primaryKey = columns.filter { ($0[5].int64Value ?? 0) > 0 }
         let rowidName = try await rowidName(of: name, columns: columnNames)
         let aliased = primaryKey.count == 1 && primaryKey[0][2].stringValue?.uppercased() == "INTEGER"
-        let keepsRowid = rowidName != nil && !aliased
+        // SQLite's own tables (sqlite_sequence) are keyed by name: their rowids mean nothing, and
+        // the imported AUTOINCREMENT rows have taken the first ones already.
+        let keepsRowid = rowidName != nil && !aliased && !table.hasPrefix("sqlite_")
         let selected = (keepsRowid ? [rowidName!] : []) + columnNames.map(ExportSQL.identifier)
         let inserted = selected.joined(separator: ",")
         var statements: [String] = []
