@@ -31,8 +31,8 @@ extension ActorContainer {
     struct Removal {
         let label: String
         let file: SQLiteFile?
-        /// The instance's `setTimeout` / `setInterval` timers, which end with it.
-        let timers: TimerTable?
+        /// The instance's context: its `setTimeout` / `setInterval` timers end with it.
+        let io: IoContext?
         let generation: Int
         let storageError: DurableObjectError
         let failed: [InFlight]
@@ -50,7 +50,7 @@ extension ActorContainer {
     /// Detaches the instance and what it holds (call holding the lock).
     func takeInstance(_ state: inout State, _ cause: Cause, log: String?) -> Removal {
         let file = state.instance?.file
-        let timers = state.instance?.io.timers
+        let io = state.instance?.io
         state.instance = nil
         state.generation += 1
         let closesHosted: Bool
@@ -81,7 +81,7 @@ extension ActorContainer {
             state.lifecycle.hibernatableSocketsChanged(to: 0)
         }
         let removal = Removal(
-            label: state.id.label(className: context.className), file: file, timers: timers, generation: state.generation,
+            label: state.id.label(className: context.className), file: file, io: io, generation: state.generation,
             storageError: storageError, failed: failed, failure: failure, drained: drained,
             tasks: Array(state.waitUntil.values), plainSockets: Array(state.plainSockets.values),
             streams: Array(state.streams.values), hostedSockets: hosted, cause: cause, log: log)
@@ -106,7 +106,7 @@ extension ActorContainer {
         }
         removal.drained.forEach { $0.settle(.success(())) }
         removal.tasks.forEach { $0.cancel() }
-        removal.timers?.close()
+        removal.io?.closeTimers()
         let reason: String
         switch removal.cause {
         case .reset: reason = DurableObjectError.socketResetReason

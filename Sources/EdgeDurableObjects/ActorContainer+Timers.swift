@@ -16,10 +16,8 @@ extension ActorContainer {
     /// The context of a new instance of `generation`.
     func makeIoContext(generation: Int) -> IoContext {
         let logger = self.logger
-        return IoContext(
-            clock: clock, label: label,
-            deliver: { [weak self] callback in await self?.deliverTimer(generation: generation, callback) },
-            onTimersPending: { [weak self] pending in self?.timersPending(pending, generation: generation) },
+        let services = IoContext.Services(
+            clock: clock,
             console: ConsoleSink { level, text in
                 switch level {
                 case .debug: logger.debug("\(text)")
@@ -31,6 +29,10 @@ extension ActorContainer {
             // `caches` of an object: the state directory's (`<state>/do/<worker>-<Class>` is its class's).
             caches: CacheFiles(stateRoot: context.directory.deletingLastPathComponent().deletingLastPathComponent()),
             outbound: context.host.outbound)
+        return IoContext(
+            services, label: label,
+            deliver: { [weak self] callback in await self?.deliverTimer(generation: generation, callback) },
+            onTimersPending: { [weak self] pending in self?.timersPending(pending, generation: generation) })
     }
 
     /// Runs a due timer's callback as an event of the instance of `generation`, if it is still

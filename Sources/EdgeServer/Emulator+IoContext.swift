@@ -9,18 +9,11 @@ import Logging
 // as long as it lasts). Durable Objects have a context per instance (EdgeDurableObjects).
 
 extension Emulator {
-    /// The context of a `fetch` of `request`; `console` lines carry the request as the request
-    /// log shows it (query strings left out, token-like segments redacted).
-    func invocationContext(for request: Request) -> IoContext {
-        invocationContext(label: "\(request.method) \(RequestLog.loggedPath(of: request.url))")
-    }
-
-    /// The context of one invocation labelled `label`.
-    func invocationContext(label: String) -> IoContext {
-        let logger = self.logger
-        return IoContext(
-            clock: options.clock, label: label,
-            deliver: { callback in await callback() },
+    /// What every invocation's context shares, made once at start.
+    static func ioServices(options: Options) -> IoContext.Services {
+        let logger = options.logger
+        return IoContext.Services(
+            clock: options.clock,
             console: ConsoleSink { level, text in
                 switch level {
                 case .debug: logger.debug("\(text)")
@@ -33,12 +26,26 @@ extension Emulator {
             outbound: OutboundFetcher(service: options.outbound, logger: logger))
     }
 
+    /// The context of a `fetch` of `request`; `console` lines carry the request as the request
+    /// log shows it (query strings left out, token-like segments redacted), worked out only when
+    /// a line is written.
+    func invocationContext(for request: Request) -> IoContext {
+        let (method, url) = (request.method, request.url)
+        return IoContext(
+            ioServices, label: { "\(method) \(RequestLog.loggedPath(of: url))" }, deliver: { callback in await callback() })
+    }
+
+    /// The context of one invocation labelled `label`.
+    func invocationContext(label: String) -> IoContext {
+        IoContext(ioServices, label: label, deliver: { callback in await callback() })
+    }
+
     /// Closes the invocation's timers once `ctx` has settled and the body of `response` is sent.
     func end(_ io: IoContext, of response: Response, ctx: ExecutionContext) {
         guard response.webSocket == nil else { return }
         let body = response.body
         guard ctx.pendingCount > 0 || body.reportsTermination else {
-            io.timers.close()
+            io.closeTimers()
             return
         }
         Task {
@@ -49,7 +56,7 @@ extension Emulator {
                     body.onTermination { done.resume() }
                 }
             }
-            io.timers.close()
+            io.closeTimers()
         }
     }
 }

@@ -36,7 +36,7 @@ extension Emulator {
             failure.withLock { $0 = $0 ?? error }
         }
         await ctx.settled()
-        io.timers.close()
+        io.closeTimers()
         guard let error = failure.withLock({ $0 }) else {
             return ScheduledOutcome(outcome: "ok", noRetry: controller.retryDisabled, error: nil)
         }

@@ -74,6 +74,8 @@ public final class Emulator: Sendable {
 
     let worker: WorkerInstance
     let pendingWork = PendingWork()
+    /// What every invocation's `IoContext` shares (`Emulator+IoContext.swift`).
+    let ioServices: IoContext.Services
     private let state = Mutex<(server: RunningServer?, stopped: Bool)>((nil, false))
 
     /// Opens the databases (applying pending migrations unless disabled, and logging which),
@@ -85,6 +87,7 @@ public final class Emulator: Sendable {
         self.config = config
         self.options = options
         self.logger = options.logger
+        self.ioServices = Self.ioServices(options: options)
         let databases = try await Self.openDatabases(config: config, options: options)
         do {
             let runtime = try Self.makeDurableObjects(config: config, module: module, options: options)

@@ -11,8 +11,8 @@ struct CacheHarness {
 
     func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         let io = IoContext(
-            clock: clock, label: nil, deliver: { await $0() }, console: ConsoleSink { _, _ in },
-            caches: CacheFiles(stateRoot: root))
+            IoContext.Services(clock: clock, console: ConsoleSink { _, _ in }, caches: CacheFiles(stateRoot: root)),
+            label: nil, deliver: { await $0() })
         defer { try? FileManager.default.removeItem(at: root) }
         return try await IoContext.$current.withValue(io) { try await body() }
     }

@@ -26,8 +26,8 @@ import Testing
 
     static func withSender<T>(_ sender: Sender, _ body: () async throws -> T) async rethrows -> T {
         let io = IoContext(
-            clock: SystemClock(), label: "GET /", deliver: { callback in await callback() },
-            console: ConsoleSink { _, _ in }, outbound: sender)
+            IoContext.Services(clock: SystemClock(), console: ConsoleSink { _, _ in }, outbound: sender),
+            label: "GET /", deliver: { callback in await callback() })
         return try await IoContext.$current.withValue(io) { try await body() }
     }
 

@@ -13,10 +13,10 @@ import Testing
 
     static func context(_ clock: VirtualClock, pending: Log, console: Log) -> IoContext {
         IoContext(
-            clock: clock, label: "GET /",
+            IoContext.Services(clock: clock, console: ConsoleSink { level, text in console.add("\(level.rawValue) \(text)") }),
+            label: "GET /",
             deliver: { callback in await callback() },
-            onTimersPending: { pending.add($0 ? "busy" : "idle") },
-            console: ConsoleSink { level, text in console.add("\(level.rawValue) \(text)") })
+            onTimersPending: { pending.add($0 ? "busy" : "idle") })
     }
 
     @Test func timeoutsRunInDeadlineOrderAndClearedOnesNever() async {
@@ -55,7 +55,7 @@ import Testing
         let io = Self.context(clock, pending: pending, console: Log())
         IoContext.$current.withValue(io) { setInterval({ fired.add("tick") }, 10) }
         await clock.advance(by: .milliseconds(25))
-        io.timers.close()
+        io.closeTimers()
         IoContext.$current.withValue(io) { setTimeout({ fired.add("late") }, 1) }
         await clock.advance(by: .milliseconds(100))
         #expect(fired.all == ["tick", "tick"])

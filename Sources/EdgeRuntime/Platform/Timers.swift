@@ -55,11 +55,11 @@ package final class TimerTable: Sendable {
     private let deliver: Deliver
     private let onPendingChange: @Sendable (Bool) -> Void
     private let console: ConsoleSink
-    private let label: String?
+    private let label: @Sendable () -> String?
 
     package init(
         clock: any EdgeClock, deliver: @escaping Deliver, onPendingChange: @escaping @Sendable (Bool) -> Void,
-        console: ConsoleSink, label: String?
+        console: ConsoleSink, label: @escaping @Sendable () -> String?
     ) {
         self.clock = clock
         self.deliver = deliver
@@ -144,7 +144,7 @@ package final class TimerTable: Sendable {
                     try await entry.callback()
                 } catch {
                     let text = "Uncaught (in \(kind)) \(error)"
-                    console.write(.error, label.map { "\($0): \(text)" } ?? text)
+                    console.write(.error, label().map { "\($0): \(text)" } ?? text)
                 }
             }
         }
