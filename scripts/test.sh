@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project, as the README says and as .ci/run does:
 #   1. the Swift test suites (Swift Testing), built once with code coverage;
-#   2. the coverage gate: 100 % line coverage of CounterFire's business logic;
+#   2. the coverage gate: 100 % line coverage of CounterFire's business logic (scripts/coverage-gated.txt);
 #   3. the black-box protocol suite and the browser suite (pytest + Playwright + Debian Chromium).
 # Everything it needs it installs itself (apt: chromium; pip: a venv in .venv-e2e).
 set -euo pipefail
@@ -22,7 +22,7 @@ timeout 1200 swift test --skip-build --enable-code-coverage --scratch-path "$scr
 cp "$scratch/debug/codecov/default.profdata" "$profiles/reliability.profdata"
 
 echo "==> coverage gate"
-scripts/coverage-gate.sh "$scratch"
+scripts/coverage-gate.sh "$scratch" "$profiles"
 scripts/init-check.sh --scratch-path "$scratch" --enable-code-coverage
 
 echo "==> end-to-end suites"
