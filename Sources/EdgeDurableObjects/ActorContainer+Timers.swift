@@ -1,6 +1,7 @@
 import EdgeCache
 import EdgeRuntime
 import Foundation
+import Logging
 
 // An instance's `Date.now()`, `setTimeout` / `setInterval` and `console`: its `IoContext`.
 //
@@ -18,14 +19,7 @@ extension ActorContainer {
         let logger = self.logger
         let services = IoContext.Services(
             clock: clock,
-            console: ConsoleSink { level, text in
-                switch level {
-                case .debug: logger.debug("\(text)")
-                case .log, .info: logger.info("\(text)")
-                case .warn: logger.warning("\(text)")
-                case .error: logger.error("\(text)")
-                }
-            },
+            console: .logging(to: logger),
             // `caches` of an object: the state directory's (`<state>/do/<worker>-<Class>` is its class's).
             caches: CacheFiles(stateRoot: context.directory.deletingLastPathComponent().deletingLastPathComponent()),
             outbound: context.host.outbound)
@@ -51,6 +45,20 @@ extension ActorContainer {
         state.withLock { state in
             guard state.generation == generation, state.instance != nil else { return }
             apply(pending ? state.lifecycle.began(.waitUntil, at: now) : state.lifecycle.ended(.waitUntil, at: now), to: &state)
+        }
+    }
+}
+
+extension ConsoleSink {
+    /// `console.*` through a host's logger: `log` and `info` at info, `warn` at warning.
+    package static func logging(to logger: Logger) -> ConsoleSink {
+        ConsoleSink { level, text in
+            switch level {
+            case .debug: logger.debug("\(text)")
+            case .log, .info: logger.info("\(text)")
+            case .warn: logger.warning("\(text)")
+            case .error: logger.error("\(text)")
+            }
         }
     }
 }

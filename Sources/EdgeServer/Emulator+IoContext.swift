@@ -1,4 +1,5 @@
 import EdgeCache
+import EdgeDurableObjects
 import EdgeRuntime
 import Logging
 
@@ -14,14 +15,7 @@ extension Emulator {
         let logger = options.logger
         return IoContext.Services(
             clock: options.clock,
-            console: ConsoleSink { level, text in
-                switch level {
-                case .debug: logger.debug("\(text)")
-                case .log, .info: logger.info("\(text)")
-                case .warn: logger.warning("\(text)")
-                case .error: logger.error("\(text)")
-                }
-            },
+            console: .logging(to: logger),
             caches: CacheFiles(stateRoot: options.stateRoot),
             outbound: OutboundFetcher(service: options.outbound, logger: logger))
     }
