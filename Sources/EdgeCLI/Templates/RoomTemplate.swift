@@ -73,7 +73,7 @@ extension InitProject {
                     try? socket.send(text)  // a socket closing meanwhile is skipped, as JavaScript's try/catch does
                 }
                 if try state.storage.getAlarm() == nil {
-                    try state.storage.setAlarm(Date().addingTimeInterval(Self.trimDelay))
+                    try state.storage.setAlarm(Date.now() + Self.trimDelay * 1000)  // as JavaScript: epoch milliseconds
                 }
             }
 

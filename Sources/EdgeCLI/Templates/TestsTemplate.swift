@@ -15,11 +15,11 @@ extension InitProject {
         /// Runs `body` against the worker on a fresh emulator of the package's wrangler-like.toml
         /// (migrations applied, state in a temporary directory that is removed afterwards).
         ///
-        /// The Durable Objects run on a virtual clock that moves only with `client.advance(by:)`;
-        /// it starts at the wall clock's time because Room reads `Date()` when it sets its alarm.
+        /// The worker and its Durable Objects run on a virtual clock that moves only with
+        /// `client.advance(by:)`: `Date.now()`, timers and alarms all read it.
         func withWorker<T>(_ mode: TestMode, _ body: (TestClient) async throws -> T) async throws -> T {
             let config = try WranglerConfig.load(from: packageRoot.appendingPathComponent("wrangler-like.toml")).config
-            return try await Emulator.test(mode, config: config, module: \#(workerType).module, clock: VirtualClock(now: Date()), body)
+            return try await Emulator.test(mode, config: config, module: \#(workerType).module, body)
         }
 
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
