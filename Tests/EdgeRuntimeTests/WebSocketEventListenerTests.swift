@@ -75,7 +75,7 @@ import Testing
         let (_, server) = WebSocketPair()
         server.accept()
         let first = Task { var events = server.events.makeAsyncIterator(); return await events.next() }
-        try await Task.sleep(for: .milliseconds(20))
+        while !server.inbound.hasWaitingReader { await Task.yield() }
         var second = server.events.makeAsyncIterator()
         #expect(await second.next() == nil)
         server.abort()

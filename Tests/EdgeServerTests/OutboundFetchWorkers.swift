@@ -3,6 +3,7 @@ import EdgeRuntime
 import Foundation
 import HTTPTypes
 import NIOCore
+import Synchronization
 
 /// The bindings of ``OutboundWorker``.
 struct OutboundEnv: WorkerEnv {
@@ -117,11 +118,13 @@ struct UpstreamWorker: Worker {
             try await Task.sleep(for: .seconds(3))
             return Response("late")
         case "/drip":
-            // "first;" at once, "second" a second later.
+            // "first;" at once, "second" once the test has read "first;" (or after 10 s, so that
+            // a body held back until its end still ends, and fails the test instead of hanging).
             let stream = TransformStream()
             Task {
                 try await stream.writable.write("first;")
-                try await Task.sleep(for: .seconds(1))
+                await Drip.second.wait(atMost: .seconds(10))
+                Drip.secondWritten.store(true, ordering: .sequentiallyConsistent)
                 try await stream.writable.write("second")
                 stream.writable.close()
             }
@@ -134,6 +137,42 @@ struct UpstreamWorker: Worker {
             return Response(ReadableStream(chunks), headers: ["x-upstream": "yes"])
         default:
             return Response("upstream has no \(request.path)", status: .notFound)
+        }
+    }
+}
+
+/// What `/drip` holds back until the test has read its first chunk.
+enum Drip {
+    static let second = Release()
+    static let secondWritten = Atomic(false)
+
+    /// A one-way gate: `open()` lets every waiter (and later ones) through.
+    final class Release: Sendable {
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func open() {
+            let waiters = state.withLock { state in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            waiters.forEach { $0.resume() }
+        }
+
+        /// Waits until opened, or `limit` has passed.
+        func wait(atMost limit: Duration) async {
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                self.open()
+            }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let open = state.withLock { state in
+                    if !state.open { state.waiters.append(continuation) }
+                    return state.open
+                }
+                if open { continuation.resume() }
+            }
+            timer.cancel()
         }
     }
 }
