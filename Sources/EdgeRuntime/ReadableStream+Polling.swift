@@ -7,7 +7,7 @@ import NIOCore
 /// arrive and takes all that are waiting.
 extension ReadableStream {
     /// What ``Poller/poll()`` found.
-    public enum Polled: Sendable {
+    package enum Polled: Sendable {
         /// The next chunk, in order.
         case chunk(ByteBuffer)
         /// Nothing yet: the ready handler runs once when something comes.
@@ -19,17 +19,17 @@ extension ReadableStream {
     }
 
     /// The reading end of a streaming body, polled.
-    public struct Poller: Sendable {
+    package struct Poller: Sendable {
         let pipe: Pipe
 
         /// Sets the handler that ``poll()`` arms when it finds nothing: it runs once, on the
         /// thread that wrote the next chunk (or ended the body), outside any lock.
-        public func setReady(_ handler: @escaping @Sendable () -> Void) {
+        package func setReady(_ handler: @escaping @Sendable () -> Void) {
             pipe.setWake(handler)
         }
 
         /// The next chunk or the end, without waiting.
-        public func poll() -> Polled {
+        package func poll() -> Polled {
             switch pipe.poll() {
             case .none: .empty
             case .success(let chunk?): .chunk(chunk)
@@ -39,7 +39,7 @@ extension ReadableStream {
         }
 
         /// The poller is done: the ready handler is released.
-        public func stop() {
+        package func stop() {
             pipe.stopPolling()
         }
     }
@@ -47,7 +47,7 @@ extension ReadableStream {
     /// Reads the body by polling instead of iterating: only a body written through a
     /// ``TransformStream`` (or an ``EventStream``) can be, and only if it was not read yet. A
     /// body taken this way counts as read.
-    public func poller() -> Poller? {
+    package func poller() -> Poller? {
         guard case .pipe(let pipe) = source, markUsed() else { return nil }
         return Poller(pipe: pipe)
     }

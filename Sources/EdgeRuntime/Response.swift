@@ -63,7 +63,7 @@ public struct Response: Sendable {
 
     /// The check workerd makes when a response is constructed, as an error text, or `nil` when
     /// the response is valid.
-    public var constructionError: String? {
+    package var constructionError: String? {
         if webSocket != nil {
             return status == .switchingProtocols ? nil : "RangeError: Responses with a WebSocket must have status code 101."
         }

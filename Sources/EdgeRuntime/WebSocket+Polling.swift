@@ -18,7 +18,7 @@
 /// Use either ``WebSocket/events`` or polling on one end, not both.
 extension WebSocket {
     /// What ``pollEvent()`` found.
-    public enum PolledEvent: Sendable, Equatable {
+    package enum PolledEvent: Sendable, Equatable {
         /// The next event, in order; it no longer counts in ``queuedMessages`` and the peer's
         /// `bufferedAmount`.
         case event(WebSocketEvent)
@@ -30,12 +30,12 @@ extension WebSocket {
 
     /// Sets the handler that ``pollEvent()`` arms when it finds nothing: it runs once, on the
     /// thread that delivered the next event (or ended the end), outside any lock.
-    public func setEventsReady(_ handler: @escaping @Sendable () -> Void) {
+    package func setEventsReady(_ handler: @escaping @Sendable () -> Void) {
         inbound.setWake(handler)
     }
 
     /// The next event, without waiting.
-    public func pollEvent() -> PolledEvent {
+    package func pollEvent() -> PolledEvent {
         switch inbound.poll() {
         case .event(let event):
             consumed(event)
@@ -49,7 +49,7 @@ extension WebSocket {
 
     /// The poller is gone (its connection closed): events queued and yet to come are dropped,
     /// and the ready handler is released.
-    public func stopPolling() {
+    package func stopPolling() {
         inbound.stopPolling()
         inboundBytes.store(0, ordering: .relaxed)
         inboundMessages.store(0, ordering: .relaxed)

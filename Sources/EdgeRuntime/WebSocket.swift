@@ -141,7 +141,7 @@ public final class WebSocket: Sendable {
     public var events: Events { Events(inbox: inbound, counter: self) }
 
     /// Messages this end has received and not yet read (from ``events`` or by polling).
-    public var queuedMessages: Int { inboundMessages.load(ordering: .relaxed) }
+    package var queuedMessages: Int { inboundMessages.load(ordering: .relaxed) }
 
     /// Bytes this end has sent that its peer has not read yet (`ws.bufferedAmount`).
     public var bufferedAmount: Int { state.withLock { $0.peer }?.inboundBytes.load(ordering: .relaxed) ?? 0 }
