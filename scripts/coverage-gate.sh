@@ -30,7 +30,9 @@ if [ -n "$profiles" ]; then
 else
   profdata=$(find -L "$scratch/debug" -name default.profdata -path '*codecov*' | head -n 1)
 fi
-binary=$(find -L "$scratch/debug" -maxdepth 1 -name '*PackageTests.xctest' | head -n 1)
+# This package's test bundle by name: the scratch directory also holds the one of the package
+# scripts/init-check.sh generates.
+binary=$(find -L "$scratch/debug" -maxdepth 1 -name 'edgePackageTests.xctest' | head -n 1)
 [ -n "$profdata" ] && [ -n "$binary" ] || { echo "coverage data not found under $scratch (run swift test --enable-code-coverage first)"; exit 1; }
 "$llvm_cov" report "$binary" -instr-profile "$profdata" "${files[@]}"
 # Line coverage as lcov counts it: a line is covered when code on it ran. (llvm-cov's report also
