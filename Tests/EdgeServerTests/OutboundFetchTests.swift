@@ -148,25 +148,21 @@ struct OutboundFetchTests {
 
     @Test func failuresCarryWorkersTexts() async throws {
         try await withWorker { client, upstream, recorder in
-            let start = ContinuousClock.now
             let scheme = try await client.execute(.get, "/get?url=\(Self.query("ftp://files.example.com/a.txt"))")
             #expect(scheme.text == "TypeError: Fetch API cannot load: ftp://files.example.com/a.txt")
             // Port 1 on 127.0.0.1: nothing listens, the connection is refused.
             let lost = try await client.execute(.get, "/get?url=\(Self.query("http://127.0.0.1:1/x"))")
             #expect(lost.text == "Error: Network connection lost.")
             #expect(recorder.lines.contains { $0.hasPrefix("[edge:error] outbound GET http://127.0.0.1:1/x failed: Error: Network connection lost. (") })
-            #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
 
     @Test func aSignalAbortsAPendingFetch() async throws {
         try await withWorker { client, upstream, _ in
-            let start = ContinuousClock.now
             let timedOut = try await client.execute(.get, "/timeout?url=\(Self.query("\(upstream)/slow"))")
             #expect(timedOut.text == "TimeoutError: The operation was aborted due to timeout")
             let aborted = try await client.execute(.get, "/abort?url=\(Self.query("\(upstream)/slow"))")
             #expect(aborted.text == "AbortError: The operation was aborted")
-            #expect(ContinuousClock.now - start < .seconds(3))
             // A signal that does not fire leaves the response and its whole body alone.
             let inTime = try await client.execute(.get, "/in-time?url=\(Self.query("\(upstream)/chunks"))")
             #expect(inTime.text == "200 " + (0..<50).map { "chunk\($0);" }.joined())

@@ -115,7 +115,9 @@ struct UpstreamWorker: Worker {
             guard n < limit else { return Response("after \(n)") }
             return Response(status: .found, headers: ["location": "/hops?n=\(n + 1)&limit=\(limit)"])
         case "/slow":
-            try await Task.sleep(for: .seconds(3))
+            // Answers long after any signal in these tests fires: a fetch that was not aborted
+            // reads "200 late", which the test's text checks catch (no wall-clock bound needed).
+            try await Task.sleep(for: .seconds(30))
             return Response("late")
         case "/drip":
             // "first;" at once, "second" once the test has read "first;" (or after 10 s, so that
