@@ -47,11 +47,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(
             name: "EdgeD1",
-            dependencies: ["EdgeRuntime", "EdgeSQLite"]),
+            dependencies: ["EdgeRuntime", "EdgeSQLite", .product(name: "DequeModule", package: "swift-collections")]),
         // The Cache API's storage (`caches`): one SQLite file per cache under the state directory.
         .target(
             name: "EdgeCache",
@@ -60,6 +61,7 @@ let package = Package(
             name: "EdgeDurableObjects",
             dependencies: [
                 "EdgeRuntime", "EdgeSQLite", "EdgeCache",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 /// One caller at a time, in arrival order, without blocking a thread while waiting.
@@ -11,15 +12,13 @@ import Synchronization
 final class SerialAccess: Sendable {
     private struct State {
         var busy = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        /// Index of the next waiter in `waiters` (the array is compacted when it empties).
-        var head = 0
+        var waiters = Deque<CheckedContinuation<Void, Never>>()
     }
 
     private let state = Mutex(State())
 
     /// Callers suspended waiting for the access (for tests).
-    var waiting: Int { state.withLock { $0.waiters.count - $0.head } }
+    var waiting: Int { state.withLock { $0.waiters.count } }
 
     /// Runs `body` once every earlier caller is done with it.
     nonisolated(nonsending) func run<T, E: Error>(_ body: () throws(E) -> T) async throws(E) -> T {
@@ -52,15 +51,9 @@ final class SerialAccess: Sendable {
     /// Hands the access to the first waiter (it stays busy), or frees it.
     func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard state.head < state.waiters.count else {
+            guard let next = state.waiters.popFirst() else {
                 state.busy = false
                 return nil
-            }
-            let next = state.waiters[state.head]
-            state.head += 1
-            if state.head == state.waiters.count {
-                state.waiters.removeAll(keepingCapacity: true)
-                state.head = 0
             }
             return next
         }

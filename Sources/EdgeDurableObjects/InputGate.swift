@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 // The input gate of one Durable Object (after workerd's `src/workerd/io/io-gate.h`).
@@ -63,12 +64,12 @@ final class InputGate: Sendable {
 
     private struct State {
         var generation = 0
-        var line: [(number: Int, continuation: CheckedContinuation<Void, Never>?)] = []
+        var line = Deque<(number: Int, continuation: CheckedContinuation<Void, Never>?)>()
         var nextNumber = 0
         var admitting: Int?
         var lockToken: Int?
         var nextToken = 0
-        var blocked: [Blocked] = []
+        var blocked = Deque<Blocked>()
         var paused = 0
 
         var canAdmit: Bool { admitting == nil && lockToken == nil && paused == 0 }

@@ -1,3 +1,4 @@
+import DequeModule
 import NIOCore
 import Synchronization
 
@@ -10,8 +11,7 @@ import Synchronization
 /// runs the cancel handlers, which is how a handler learns that its client went away.
 final class Pipe: Sendable {
     struct State {
-        var chunks: [ByteBuffer] = []
-        var head = 0
+        var chunks = Deque<ByteBuffer>()
         var bufferedBytes = 0
         var finished = false
         var failure: (any Error)?
@@ -142,13 +142,7 @@ final class Pipe: Sendable {
     /// registering `continuation` (if any) as the waiting reader.
     private func take(orWait continuation: CheckedContinuation<ByteBuffer?, any Error>?) -> Result<ByteBuffer?, any Error>? {
         let (result, writers, handlers): (Result<ByteBuffer?, any Error>?, [CheckedContinuation<Void, any Error>], [@Sendable () -> Void]) = state.withLock { state in
-            if state.head < state.chunks.count {
-                let chunk = state.chunks[state.head]
-                state.head += 1
-                if state.head > 64, state.head * 2 > state.chunks.count {
-                    state.chunks.removeFirst(state.head)
-                    state.head = 0
-                }
+            if let chunk = state.chunks.popFirst() {
                 state.bufferedBytes -= chunk.readableBytes
                 var writers: [CheckedContinuation<Void, any Error>] = []
                 if state.bufferedBytes <= highWaterMark {
@@ -195,7 +189,6 @@ final class Pipe: Sendable {
             guard state.canceledReason == nil else { return (nil, [], [], []) }
             state.canceledReason = reason
             state.chunks = []
-            state.head = 0
             state.bufferedBytes = 0
             let reader = state.reader
             state.reader = nil

@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 /// The events one end of a `WebSocketPair` has received, in order, for its one reader.
@@ -21,8 +22,7 @@ final class WebSocketInbox: Sendable {
     }
 
     private struct State {
-        var buffer: [WebSocketEvent] = []
-        var head = 0
+        var buffer = Deque<WebSocketEvent>()
         var finished = false
         var waiter: CheckedContinuation<WebSocketEvent?, Never>?
         var wake: (@Sendable () -> Void)?
@@ -36,15 +36,7 @@ final class WebSocketInbox: Sendable {
         }
 
         mutating func poll() -> Poll {
-            if head < buffer.count {
-                let event = buffer[head]
-                head += 1
-                if head == buffer.count {
-                    buffer.removeAll(keepingCapacity: buffer.count <= 1_024)
-                    head = 0
-                }
-                return .event(event)
-            }
+            if let event = buffer.popFirst() { return .event(event) }
             return finished ? .finished : .empty
         }
     }
@@ -107,7 +99,6 @@ final class WebSocketInbox: Sendable {
         state.withLock { state in
             state.finished = true
             state.buffer = []
-            state.head = 0
             state.wake = nil
             state.armed = false
         }
@@ -142,7 +133,6 @@ final class WebSocketInbox: Sendable {
             let waiter = state.withLock { state -> CheckedContinuation<WebSocketEvent?, Never>? in
                 state.finished = true
                 state.buffer = []
-                state.head = 0
                 defer { state.waiter = nil }
                 return state.waiter
             }
