@@ -16,7 +16,7 @@ extension ActorContainer {
     /// Delivers one event through the input gate (constructing the instance if needed) and
     /// returns its result. A reset fails it at once, even while its handler still runs.
     func dispatch<R: Sendable>(errors: Errors = .crossingStub, _ body: @escaping EventBody<R>) async throws -> R {
-        let outcome = EventOutcome<R>()
+        let outcome = OneShot<R>()
         try start(outcome, errors: errors, body)
         return try await outcome.value
     }
@@ -25,7 +25,7 @@ extension ActorContainer {
     /// `generation`, the event is for that instance only: dropped if it is no longer live when
     /// the event's turn comes (instead of constructing a new one).
     func post(_ handler: String, generation: Int? = nil, _ body: @escaping EventBody<Void>) {
-        let outcome = EventOutcome<Void>()
+        let outcome = OneShot<Void>()
         do {
             try start(outcome, errors: .crossingStub, generation: generation, body)
         } catch {
@@ -45,7 +45,7 @@ extension ActorContainer {
     }
 
     private func start<R: Sendable>(
-        _ outcome: EventOutcome<R>, errors: Errors, generation: Int? = nil, _ body: @escaping EventBody<R>
+        _ outcome: OneShot<R>, errors: Errors, generation: Int? = nil, _ body: @escaping EventBody<R>
     ) throws {
         guard state.withLock({ !$0.shutDown }) else { throw DurableObjectError.shutDown }
         let ticket = gate.enqueue()
@@ -60,18 +60,18 @@ extension ActorContainer {
     }
 
     private func run<R: Sendable>(
-        _ ticket: InputGate.Ticket, _ outcome: EventOutcome<R>, _ handle: TaskHandle, _ errors: Errors,
+        _ ticket: InputGate.Ticket, _ outcome: OneShot<R>, _ handle: TaskHandle, _ errors: Errors,
         _ generation: Int?, _ body: @escaping EventBody<R>
     ) async {
         await gate.admit(ticket)
-        let fail: @Sendable (DurableObjectError) -> Void = { outcome.settle(.failure($0)) }
+        let fail: @Sendable (DurableObjectError) -> Void = { outcome.resolve(.failure($0)) }
         let eventID: Int
         let instance: Instance
         do {
             (eventID, instance) = try begin(fail: fail, task: handle, requiring: generation)
         } catch {
             gate.entered(ticket)
-            outcome.settle(.failure(DurableObjectError.hostError(error)))
+            outcome.resolve(.failure(DurableObjectError.hostError(error)))
             return
         }
         let event = EventContext()
@@ -89,14 +89,14 @@ extension ActorContainer {
         switch result {
         case .success(let value):
             if let misuse = event.recorded {
-                outcome.settle(.failure(errors == .original ? misuse : DurableObjectError.crossingStub(misuse)))
+                outcome.resolve(.failure(errors == .original ? misuse : DurableObjectError.crossingStub(misuse)))
             } else {
-                outcome.settle(.success(value))
+                outcome.resolve(.success(value))
             }
         case .failure(let failure as HandlerFailure):
-            outcome.settle(.failure(errors == .original ? failure.error : DurableObjectError.crossingStub(failure.error)))
+            outcome.resolve(.failure(errors == .original ? failure.error : DurableObjectError.crossingStub(failure.error)))
         case .failure(let error):
-            outcome.settle(.failure(DurableObjectError.hostError(error)))
+            outcome.resolve(.failure(DurableObjectError.hostError(error)))
         }
     }
 
@@ -139,7 +139,7 @@ extension ActorContainer {
     /// Ends an event (nothing if a reset already failed it).
     func end(_ eventID: Int) {
         let now = clock.now
-        let drained: [EventOutcome<Void>] = state.withLock { state in
+        let drained: [OneShot<Void>] = state.withLock { state in
             guard let event = state.events.removeValue(forKey: eventID) else { return [] }
             if state.instance?.generation == event.generation {
                 apply(state.lifecycle.ended(.event, at: now), to: &state)
@@ -148,7 +148,7 @@ extension ActorContainer {
             defer { state.drainWaiters = [] }
             return state.drainWaiters
         }
-        drained.forEach { $0.settle(.success(())) }
+        drained.forEach { $0.resolve(.success(())) }
     }
 
     // MARK: Delivery

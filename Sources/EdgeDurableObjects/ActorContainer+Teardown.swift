@@ -38,7 +38,7 @@ extension ActorContainer {
         let failed: [InFlight]
         let failure: DurableObjectError?
         /// Evictions waiting for the failed events.
-        let drained: [EventOutcome<Void>]
+        let drained: [OneShot<Void>]
         let tasks: [TaskHandle]
         let plainSockets: [WebSocket]
         let streams: [ReadableStream]
@@ -67,7 +67,7 @@ extension ActorContainer {
             (closesHosted, storageError, failure) = (true, .shutDown, .shutDown)
         }
         let failed = failure == nil ? [] : Array(state.events.values)
-        var drained: [EventOutcome<Void>] = []
+        var drained: [OneShot<Void>] = []
         if failure != nil {
             state.events = [:]
             drained = state.drainWaiters
@@ -104,7 +104,7 @@ extension ActorContainer {
                 event.task.cancel()
             }
         }
-        removal.drained.forEach { $0.settle(.success(())) }
+        removal.drained.forEach { $0.resolve(.success(())) }
         removal.tasks.forEach { $0.cancel() }
         removal.io?.closeTimers()
         let reason: String
@@ -153,7 +153,7 @@ extension ActorContainer {
 
     /// Waits until no event is in flight, or fails after `evictionTimeout`.
     private func drain() async throws {
-        let waiter = EventOutcome<Void>()
+        let waiter = OneShot<Void>()
         let idle = state.withLock { state in
             if state.events.isEmpty { return true }
             state.drainWaiters.append(waiter)
@@ -161,7 +161,7 @@ extension ActorContainer {
         }
         if idle { return }
         let timeout = clock.schedule(at: clock.now + context.host.settings.evictionTimeout) {
-            waiter.settle(.failure(DurableObjectError.evictionTimedOut))
+            waiter.resolve(.failure(DurableObjectError.evictionTimedOut))
         }
         defer { timeout.cancel() }
         try await waiter.value

@@ -50,7 +50,7 @@ final class ActorContainer: Sendable {
         var constructions = 0
         var idleTimer: (deadline: Date, work: ScheduledWork, token: Int)?
         var events: [Int: InFlight] = [:]
-        var drainWaiters: [EventOutcome<Void>] = []
+        var drainWaiters: [OneShot<Void>] = []
         var waitUntil: [Int: TaskHandle] = [:]
         var plainSockets: [ObjectIdentifier: WebSocket] = [:]
         var streams: [Int: ReadableStream] = [:]

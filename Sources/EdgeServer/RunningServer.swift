@@ -18,18 +18,18 @@ public final class RunningServer: Sendable {
     /// The bound port (the real one when 0 was asked for).
     public let port: Int
 
-    private let server: Server<WorkerChannel>
-    private let registry: ConnectionRegistry
-    private let running: Task<Void, Never>
-    private let logger: Logger
-    private let stopped = Mutex(false)
+    let server: any ConnectionAcceptor
+    let registry: ConnectionRegistry
+    let running: Task<Void, Never>
+    let logger: Logger
+    let stopped = Mutex(false)
 
     /// `http://host:port`, as the ready line prints it.
     public var url: String {
         "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 
-    private init(host: String, port: Int, server: Server<WorkerChannel>, registry: ConnectionRegistry, running: Task<Void, Never>, logger: Logger) {
+    init(host: String, port: Int, server: any ConnectionAcceptor, registry: ConnectionRegistry, running: Task<Void, Never>, logger: Logger) {
         self.host = host
         self.port = port
         self.server = server
@@ -45,7 +45,7 @@ public final class RunningServer: Sendable {
         let channel = WorkerChannel(handler: handler, registry: registry, logger: logger)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)  // HummingbirdCore's own start line is ours to print
-        let bound = BoundPort()
+        let bound = OneShot<Int>()  // the port bound, or why it could not be
         let server = Server(
             childChannelSetup: channel,
             configuration: ServerConfiguration(address: .hostname(host, port: port)),
@@ -99,41 +99,5 @@ public final class RunningServer: Sendable {
         guard let ioError = error as? IOError else { return error }
         if ioError.errnoCode == EADDRINUSE { return ServerError.addressInUse(host: host, port: port) }
         return ServerError.bindFailed(host: host, port: port, reason: "\(ioError)")
-    }
-}
-
-/// The port a starting server bound, or why it could not: resolved once, awaited once.
-private final class BoundPort: Sendable {
-    private enum State {
-        case waiting(CheckedContinuation<Int, any Error>?)
-        case resolved(Result<Int, any Error>)
-    }
-
-    private let state = Mutex(State.waiting(nil))
-
-    func resolve(_ result: Result<Int, any Error>) {
-        let continuation: CheckedContinuation<Int, any Error>? = state.withLock { state in
-            guard case .waiting(let continuation) = state else { return nil }
-            state = .resolved(result)
-            return continuation
-        }
-        continuation?.resume(with: result)
-    }
-
-    var value: Int {
-        get async throws {
-            try await withCheckedThrowingContinuation { continuation in
-                let resolved: Result<Int, any Error>? = state.withLock { state in
-                    switch state {
-                    case .waiting:
-                        state = .waiting(continuation)
-                        return nil
-                    case .resolved(let result):
-                        return result
-                    }
-                }
-                if let resolved { continuation.resume(with: resolved) }
-            }
-        }
     }
 }

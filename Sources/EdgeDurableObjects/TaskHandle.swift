@@ -1,43 +1,5 @@
 import Synchronization
 
-/// The result of one event as its caller awaits it: settled once, by the event itself or, first,
-/// by a reset that fails the event while its handler is still running.
-final class EventOutcome<Value: Sendable>: Sendable {
-    private struct State {
-        var result: Result<Value, any Error>?
-        var waiters: [CheckedContinuation<Value, any Error>] = []
-    }
-
-    private let state = Mutex(State())
-
-    /// Settles the outcome; later calls do nothing. Returns whether this call settled it.
-    @discardableResult
-    func settle(_ result: Result<Value, any Error>) -> Bool {
-        let waiters: [CheckedContinuation<Value, any Error>]? = state.withLock { state in
-            guard state.result == nil else { return nil }
-            state.result = result
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters?.forEach { $0.resume(with: result) }
-        return waiters != nil
-    }
-
-    /// Waits for the outcome.
-    var value: Value {
-        get async throws {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
-                let result: Result<Value, any Error>? = state.withLock { state in
-                    if let result = state.result { return result }
-                    state.waiters.append(continuation)
-                    return nil
-                }
-                if let result { continuation.resume(with: result) }
-            }
-        }
-    }
-}
-
 /// The task running an event or `waitUntil` work, so a reset can cancel it (cooperatively: the
 /// stale code notices through `Task.isCancelled` and through its storage, which throws).
 final class TaskHandle: Sendable {
