@@ -2,10 +2,10 @@ import Foundation
 
 extension DevConfig {
     /// The `[dev]` fields Edge reads; any other is reported as unexpected.
-    static let knownFields: Set<String> = ["ip", "port", "hibernate_after", "evict_after"]
+    static let knownFields = Set(["ip", "port", "hibernate_after", "evict_after"]).union(ConnectionLimits.fieldNames)
 
     /// Reads `[dev]`: `ip` non-empty, `port` an integer in 1...65535, the lifecycle delays
-    /// non-negative numbers of seconds.
+    /// non-negative numbers of seconds; the connection limits in `ConnectionLimits+Reading.swift`.
     init(reading root: TOMLNode.Table, reader: inout ConfigReader) throws(ConfigError) {
         let path = FieldPath("dev")
         self.init()
@@ -31,10 +31,11 @@ extension DevConfig {
         if let seconds = try Self.readSeconds("evict_after", in: table, at: path, reader: reader) {
             self.evictAfter = seconds
         }
+        self.connections = try ConnectionLimits(reading: table, at: path, reader: reader)
         reader.warnAboutUnexpectedFields(in: table, at: path, known: Self.knownFields)
     }
 
-    private static func readSeconds(
+    static func readSeconds(
         _ key: String,
         in table: TOMLNode.Table,
         at path: FieldPath,

@@ -11,6 +11,9 @@
 /// hibernate_after = 10   # seconds, Edge extension
 /// evict_after = 70       # seconds, Edge extension
 /// ```
+///
+/// `header_timeout`, `body_timeout`, `keep_alive_timeout` and `max_connections` (Edge extensions)
+/// are ``connections``: see ``ConnectionLimits``.
 public struct DevConfig: Sendable, Equatable {
     /// Edge's default `ip`. wrangler listens on `localhost`; Edge binds IPv4 loopback explicitly.
     public static let defaultIP = "127.0.0.1"
@@ -37,16 +40,21 @@ public struct DevConfig: Sendable, Equatable {
     /// `evict_after` (Edge extension, seconds): how long an idle object stays in memory before it is evicted.
     public var evictAfter: Duration
 
+    /// The connection timeouts and cap (Edge extensions).
+    public var connections: ConnectionLimits
+
     /// Creates dev settings; every value has wrangler's or Edge's default.
     public init(
         ip: String = Self.defaultIP,
         port: Int = Self.defaultPort,
         hibernateAfter: Duration = Self.defaultHibernateAfter,
-        evictAfter: Duration = Self.defaultEvictAfter
+        evictAfter: Duration = Self.defaultEvictAfter,
+        connections: ConnectionLimits = ConnectionLimits()
     ) {
         self.ip = ip
         self.port = port
         self.hibernateAfter = hibernateAfter
         self.evictAfter = evictAfter
+        self.connections = connections
     }
 }
