@@ -1,7 +1,7 @@
 extension DurableObjectId {
     /// The id that `idFromName(name)` gives in the namespace of class `className` of worker
     /// `workerName`, computed without a running namespace (for `edge do id`).
-    public static func fromName(_ name: String, workerName: String, className: String) -> DurableObjectId {
+    package static func fromName(_ name: String, workerName: String, className: String) -> DurableObjectId {
         ActorIdFactory(uniqueKey: "\(workerName)-\(className)").idFromName(name)
     }
 }

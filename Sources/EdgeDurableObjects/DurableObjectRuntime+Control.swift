@@ -8,7 +8,7 @@ import Foundation
 extension DurableObjectRuntime {
     /// Every binding with its objects: those used since the runtime started and those that only
     /// exist on disk.
-    public func list() -> [NamespaceInfo] {
+    package func list() -> [NamespaceInfo] {
         bindings.compactMap { binding, className in
             guard let namespace = namespacesByClass[className] else { return nil }
             return NamespaceInfo(binding: binding, className: className, objects: objects(of: namespace))
@@ -16,7 +16,7 @@ extension DurableObjectRuntime {
     }
 
     /// The objects `target` names in `binding` (one for a name or an id, all for `.all`).
-    public func inspect(binding: String, target: ObjectTarget) throws -> [ObjectInfo] {
+    package func inspect(binding: String, target: ObjectTarget) throws -> [ObjectInfo] {
         let namespace = try namespace(binding: binding)
         switch target {
         case .all:
@@ -35,7 +35,7 @@ extension DurableObjectRuntime {
     ///
     /// - Returns: the ids of the objects that were in memory (empty when none was).
     @discardableResult
-    public func evict(binding: String, target: ObjectTarget, webSockets: WebSocketDisposition = .hibernate) async throws
+    package func evict(binding: String, target: ObjectTarget, webSockets: WebSocketDisposition = .hibernate) async throws
         -> [DurableObjectId]
     {
         let containers = try containers(binding: binding, target: target)
@@ -55,7 +55,7 @@ extension DurableObjectRuntime {
     ///
     /// - Returns: the ids of the objects that had an instance, sockets or events to reset.
     @discardableResult
-    public func reset(binding: String, target: ObjectTarget) async throws -> [DurableObjectId] {
+    package func reset(binding: String, target: ObjectTarget) async throws -> [DurableObjectId] {
         let containers = try containers(binding: binding, target: target)
         return containers
             .filter { $0.reset(.codeUpdated, log: "reset (code update)") }
@@ -65,7 +65,7 @@ extension DurableObjectRuntime {
 
     /// vitest's `runInDurableObject(stub, (instance, state) => ...)`: runs `body` inside the
     /// object, through its input gate, as one event. Errors are rethrown as `body` threw them.
-    public func runInDurableObject<Object: DurableObject, T: Sendable>(
+    package func runInDurableObject<Object: DurableObject, T: Sendable>(
         _ stub: DurableObjectStub<Object>,
         _ body: nonisolated(nonsending) @escaping @Sendable (Object, DurableObjectState) async throws -> T
     ) async throws -> T {
@@ -78,7 +78,7 @@ extension DurableObjectRuntime {
     }
 
     /// `runInDurableObject` by binding and id, for callers that do not know the class.
-    public func runInDurableObject<T: Sendable>(
+    package func runInDurableObject<T: Sendable>(
         binding: String, id: DurableObjectId,
         _ body: nonisolated(nonsending) @escaping @Sendable (any DurableObject, DurableObjectState) async throws -> T
     ) async throws -> T {

@@ -16,15 +16,15 @@ import Synchronization
 /// bindings.resources["DB"] = database
 /// runtime.attach(bindings: bindings)   // builds each class's Env from these; starts alarms
 /// ```
-public final class DurableObjectRuntime: Sendable {
+package final class DurableObjectRuntime: Sendable {
     /// The worker's name (the first half of each class's id key and directory).
-    public let workerName: String
+    package let workerName: String
     /// The state directory (`.edge/state`); objects live under `do/`.
-    public let stateRoot: URL
+    package let stateRoot: URL
     /// The clock the runtime runs on.
-    public let clock: any EdgeClock
+    package let clock: any EdgeClock
     /// The bindings, in configuration order.
-    public let bindings: [(binding: String, className: String)]
+    package let bindings: [(binding: String, className: String)]
     let host: HostContext
     let namespacesByClass: [String: ActorNamespace]
     private let source: BindingsSource
@@ -40,7 +40,7 @@ public final class DurableObjectRuntime: Sendable {
     /// - Throws: when a binding names a class that is not registered (the message names the
     ///   binding, the class, and the registered classes), or when the state directory cannot be
     ///   created.
-    public init(
+    package init(
         workerName: String, stateRoot: URL, classes: [DurableObjectClass],
         bindings: [(binding: String, className: String)], sqliteClasses: Set<String>,
         clock: any EdgeClock = SystemClock(), lifecycle: LifecycleSettings = LifecycleSettings(),
@@ -85,13 +85,13 @@ public final class DurableObjectRuntime: Sendable {
 
     /// The namespaces by binding name (each a `DurableObjectNamespace<Class>`), to put into
     /// `Bindings.resources`.
-    public func namespaces() -> [String: any Sendable] {
+    package func namespaces() -> [String: any Sendable] {
         typedNamespaces
     }
 
     /// Sets the bindings each class's `Env` is built from (on its first construction) and starts
     /// firing stored alarms. Until it is called, an `Env` sees only the namespaces.
-    public func attach(bindings: Bindings) {
+    package func attach(bindings: Bindings) {
         source.attached = bindings
         for namespace in namespacesByClass.values {
             namespace.context.environment.reset()
@@ -101,13 +101,13 @@ public final class DurableObjectRuntime: Sendable {
 
     /// Waits until no event, alarm run or `waitUntil` work is in progress anywhere in the
     /// runtime (for tests, typically after advancing a ``VirtualClock``).
-    public func settled() async {
+    package func settled() async {
         await host.activity.settled()
     }
 
     /// Closes every WebSocket with 1001 Going Away, fails events still in flight, stops every
     /// timer and closes every SQLite file. Events sent afterwards fail.
-    public func shutdown() async {
+    package func shutdown() async {
         for namespace in namespacesByClass.values { namespace.shutdown() }
     }
 

@@ -11,7 +11,7 @@ import EdgeRuntime
 /// ```
 public struct WorkerModule: Sendable {
     /// The exported Durable Object classes.
-    public let durableObjects: [DurableObjectClass]
+    package let durableObjects: [DurableObjectClass]
     private let makeInstance: @Sendable (Bindings) throws -> WorkerInstance
 
     /// Wraps `worker` and the classes it exports.
@@ -26,19 +26,19 @@ public struct WorkerModule: Sendable {
     }
 
     /// The exported classes by ``DurableObject/className``.
-    public var classes: [String: DurableObjectClass] {
+    package var classes: [String: DurableObjectClass] {
         Dictionary(durableObjects.map { ($0.className, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Builds the worker's `Env` from `bindings` (once; a missing binding throws the
     /// `BindingError` that names it) and returns the worker ready to handle events.
-    public func instantiate(bindings: Bindings) throws -> WorkerInstance {
+    package func instantiate(bindings: Bindings) throws -> WorkerInstance {
         try makeInstance(bindings)
     }
 }
 
 /// A worker with its `Env` built: what the server calls for each request and cron event.
-public struct WorkerInstance: Sendable {
+package struct WorkerInstance: Sendable {
     private let fetchHandler: @Sendable (Request, ExecutionContext) async throws -> Response
     private let scheduledHandler: @Sendable (ScheduledController, ExecutionContext) async throws -> Void
 
@@ -51,12 +51,12 @@ public struct WorkerInstance: Sendable {
     }
 
     /// The worker's `fetch(request, env, ctx)`.
-    public func fetch(_ request: Request, ctx: ExecutionContext) async throws -> Response {
+    package func fetch(_ request: Request, ctx: ExecutionContext) async throws -> Response {
         try await fetchHandler(request, ctx)
     }
 
     /// The worker's `scheduled(controller, env, ctx)`.
-    public func scheduled(_ controller: ScheduledController, ctx: ExecutionContext) async throws {
+    package func scheduled(_ controller: ScheduledController, ctx: ExecutionContext) async throws {
         try await scheduledHandler(controller, ctx)
     }
 }

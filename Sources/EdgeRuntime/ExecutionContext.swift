@@ -35,7 +35,7 @@ public final class ExecutionContext: Sendable {
     }
 
     /// The number of `waitUntil` tasks still running.
-    public var pendingCount: Int { state.withLock { $0.pending.count } }
+    package var pendingCount: Int { state.withLock { $0.pending.count } }
 
     /// Waits until every `waitUntil` task (including ones added while waiting) has ended.
     public func settled() async {
@@ -50,7 +50,7 @@ public final class ExecutionContext: Sendable {
     }
 
     /// Cancels every pending `waitUntil` task (used when the host gives up on the invocation).
-    public func cancelAll() {
+    package func cancelAll() {
         let tasks = state.withLock { Array($0.pending.values) }
         tasks.forEach { $0.cancel() }
     }

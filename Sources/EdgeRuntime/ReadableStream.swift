@@ -37,7 +37,7 @@ public final class ReadableStream: AsyncSequence, Sendable {
     init(pipe: Pipe) { source = .pipe(pipe) }
 
     /// The length when known up front (fixed bytes), for `Content-Length`.
-    public var knownLength: Int? {
+    package var knownLength: Int? {
         if case .bytes(let buffer) = source { return buffer.readableBytes }
         return nil
     }
@@ -50,7 +50,7 @@ public final class ReadableStream: AsyncSequence, Sendable {
 
     /// Runs `handler` once when the stream ends for any reason: fully read, aborted or canceled.
     /// Fixed and sequence bodies call it when the reader finishes.
-    public func onTermination(_ handler: @escaping @Sendable () -> Void) {
+    package func onTermination(_ handler: @escaping @Sendable () -> Void) {
         if case .pipe(let pipe) = source { pipe.onTermination(handler) }
     }
 

@@ -92,7 +92,7 @@ extension JSONEncoder {
     /// Foundation's encoder set as `Response.json` was before Edge had its own JSON: compact,
     /// keys sorted, `/` unescaped, `nil` fields left out. `JSON.stringify` with
     /// `JSON.Options(nilFields: .omitted, sortedKeys: true)` writes the same bytes.
-    public static var workers: JSONEncoder {
+    package static var workers: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder

@@ -47,7 +47,7 @@ public final class WebSocket: Sendable {
     /// ends: the client end of every bridged socket) skips the lock.
     let observed = Atomic<Bool>(false)
     /// An identifier for logs and lookups.
-    public let id = UUID()
+    package let id = UUID()
 
     init() {}
 
@@ -123,12 +123,12 @@ public final class WebSocket: Sendable {
 
     /// The other end of the pair, while it exists. The Durable Object host uses it to find the
     /// server end of a socket returned in a 101 response.
-    public var peer: WebSocket? { state.withLock { $0.peer } }
+    package var peer: WebSocket? { state.withLock { $0.peer } }
 
     /// Runs `handler` once this end is `closed`: its closing handshake finished or it was
     /// aborted (at once if it already is). The Durable Object host uses it to learn that a plain
     /// WebSocket no longer keeps its object alive.
-    public func onClose(_ handler: @escaping @Sendable () -> Void) {
+    package func onClose(_ handler: @escaping @Sendable () -> Void) {
         let closed: Bool = state.withLock { state in
             guard state.readyState != .closed else { return true }
             state.closeHandlers.append(handler)

@@ -12,24 +12,24 @@ import Synchronization
 /// LoggingSystem.bootstrap { ConsoleLogHandler(label: $0) }
 /// let logger = Logger(label: "edge")
 /// ```
-public struct ConsoleLogHandler: LogHandler {
+package struct ConsoleLogHandler: LogHandler {
     /// The label printed in the prefix.
-    public let label: String
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+    package let label: String
+    package var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
 
     /// Creates a handler printing lines prefixed with `label`.
-    public init(label: String, logLevel: Logger.Level = .info) {
+    package init(label: String, logLevel: Logger.Level = .info) {
         self.label = label
         self.logLevel = logLevel
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var line = Self.format(label: label, level: event.level, message: "\(event.message)")
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         if !merged.isEmpty {
@@ -40,7 +40,7 @@ public struct ConsoleLogHandler: LogHandler {
     }
 
     /// `[label:level] message`.
-    public static func format(label: String, level: Logger.Level, message: String) -> String {
+    package static func format(label: String, level: Logger.Level, message: String) -> String {
         "[\(label):\(name(of: level))] \(message)"
     }
 

@@ -62,13 +62,13 @@ public final class Emulator: Sendable {
     /// The options it was assembled with.
     public let options: Options
     /// The Durable Object host: namespaces, lifecycle, forced eviction and reset.
-    public let durableObjects: DurableObjectRuntime
+    package let durableObjects: DurableObjectRuntime
     /// The D1 databases by binding name.
     public let databases: [String: D1Database]
     /// The bindings the worker's `Env` was built from.
     public let bindings: Bindings
     /// The `[assets]` files, when configured.
-    public let assets: StaticAssets?
+    package let assets: StaticAssets?
     /// The logger.
     public let logger: Logger
 
@@ -189,7 +189,7 @@ public final class Emulator: Sendable {
     }
 
     /// The bindings table and `Ready on <url>`, as wrangler dev prints them at start.
-    public func startupBanner(url: String) -> [String] {
+    package func startupBanner(url: String) -> [String] {
         StartupBanner.lines(config: config, secretNames: options.secrets.keys, url: url)
     }
 

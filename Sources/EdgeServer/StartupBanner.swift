@@ -15,19 +15,19 @@ import EdgeConfig
 ///
 /// D1 shows `preview_database_id ?? database_name ?? database_id` as wrangler does; secrets
 /// (from `.dev.vars`) are hidden, and win over a var of the same name.
-public enum StartupBanner {
+package enum StartupBanner {
     /// The bindings table followed by `Ready on <url>`.
-    public static func lines(config: WranglerConfig, secretNames: some Collection<String>, url: String) -> [String] {
+    package static func lines(config: WranglerConfig, secretNames: some Collection<String>, url: String) -> [String] {
         bindingLines(config: config, secretNames: secretNames) + [readyLine(url: url)]
     }
 
     /// `Ready on <url>`.
-    public static func readyLine(url: String) -> String {
+    package static func readyLine(url: String) -> String {
         "Ready on \(url)"
     }
 
     /// The bindings table, or `No bindings found.` when there are none.
-    public static func bindingLines(config: WranglerConfig, secretNames: some Collection<String>) -> [String] {
+    package static func bindingLines(config: WranglerConfig, secretNames: some Collection<String>) -> [String] {
         var rows: [(binding: String, resource: String)] = []
         for database in config.d1Databases {
             let shown = database.previewDatabaseId ?? database.databaseName ?? database.databaseId

@@ -12,19 +12,19 @@ import NIOCore
 ///
 /// Also the `ASSETS` binding (`[assets] binding`): `env.ASSETS.fetch(request)` serves the same
 /// files and answers 404 where nothing matches.
-public struct StaticAssets: Fetcher {
+package struct StaticAssets: Fetcher {
     /// The directory served.
-    public let directory: URL
+    package let directory: URL
     private let root: String
 
     /// Serves the files under `directory`.
-    public init(directory: URL) {
+    package init(directory: URL) {
         self.directory = directory.standardizedFileURL
         self.root = directory.standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// The response for `request` when it is a GET or HEAD naming a file, else `nil`.
-    public func response(for request: Request) -> Response? {
+    package func response(for request: Request) -> Response? {
         guard request.method == .get || request.method == .head, let file = file(for: request.url) else { return nil }
         guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         let etag = "\"" + crypto.subtle.digest(.sha256, data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
@@ -41,7 +41,7 @@ public struct StaticAssets: Fetcher {
     }
 
     /// `env.ASSETS.fetch(request)`: the file, or 404.
-    public func fetch(_ request: Request) async throws -> Response {
+    package func fetch(_ request: Request) async throws -> Response {
         response(for: request) ?? Response("Not Found", status: .notFound)
     }
 

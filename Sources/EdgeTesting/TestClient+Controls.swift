@@ -30,6 +30,24 @@ extension TestClient {
         try await emulator.reset(binding: binding, target: target)
     }
 
+    /// The namespace bound as `binding`, as vitest's `env.ROOM` gives it, for stubs to pass to
+    /// ``runInDurableObject(_:_:)`` (a binding that is missing or of another class stops the test).
+    public func namespace<Object: DurableObject>(_ binding: String, as type: Object.Type = Object.self) -> DurableObjectNamespace<Object> {
+        guard let namespace = emulator.durableObjects.namespaces()[binding] as? DurableObjectNamespace<Object> else {
+            preconditionFailure("No Durable Object binding \(binding) of class \(Object.self); bindings: \(emulator.durableObjects.bindings.map(\.binding))")
+        }
+        return namespace
+    }
+
+    /// vitest's `runInDurableObject(stub, (instance, state) => ...)`: runs `body` inside the
+    /// object, through its input gate, as one event; errors come back as `body` threw them.
+    public func runInDurableObject<Object: DurableObject, T: Sendable>(
+        _ stub: DurableObjectStub<Object>,
+        _ body: nonisolated(nonsending) @escaping @Sendable (Object, DurableObjectState) async throws -> T
+    ) async throws -> T {
+        try await emulator.durableObjects.runInDurableObject(stub, body)
+    }
+
     /// Waits until the Durable Objects have settled (an event that is still ending sets its idle
     /// timer only then), moves the virtual clock forward, running every timer (idle eviction,
     /// alarms) that comes due, then waits until they have settled again.
