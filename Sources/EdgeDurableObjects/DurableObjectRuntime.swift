@@ -61,7 +61,7 @@ package final class DurableObjectRuntime: Sendable {
             guard let objectType = registered[className] else {
                 let known = registered.keys.sorted()
                 throw DurableObjectError(
-                    "Error",
+                    "Error", code: .unknownClass,
                     "The Durable Object binding \"\(binding)\" names the class \"\(className)\", which the worker does "
                         + "not register. Registered classes: \(known.isEmpty ? "none" : known.joined(separator: ", ")). "
                         + "The executable registers them: WorkerModule(worker, durableObjects: [...]) (see \"Your own worker\" in Edge's README).")
@@ -118,7 +118,7 @@ package final class DurableObjectRuntime: Sendable {
         else {
             let known = bindings.map(\.binding)
             throw DurableObjectError(
-                "Error",
+                "Error", code: .unknownBinding,
                 "There is no Durable Object binding \"\(binding)\". Bindings: \(known.isEmpty ? "none" : known.joined(separator: ", ")).")
         }
         return namespace

@@ -81,7 +81,7 @@ struct DurableObjectControl {
     private func run<T>(_ operation: () async throws -> T) async throws(ControlError) -> T {
         do {
             return try await operation()
-        } catch let error as DurableObjectError where error.name == "TypeError" && error.message.contains("Durable Object ID") {
+        } catch let error as DurableObjectError where error.code == .invalidIdFormat || error.code == .idNotInNamespace {
             throw ControlError(status: .badRequest, code: "invalid_id", message: error.description)
         } catch {
             throw ControlError(status: .internalServerError, code: "operation_failed", message: "\(error)")
