@@ -1,8 +1,8 @@
 import EdgeRuntime
 
-/// A worker as the host runs it: its default export (type-erased) and the Durable Object
-/// classes it exports, the Swift twin of a Workers module's `export default` and
-/// `export class OrderHub`.
+/// A worker as the host runs it: its default export (type-erased), the named entrypoints and the
+/// Durable Object classes it exports, the Swift twin of a Workers module's `export default`,
+/// `export class Admin extends WorkerEntrypoint` and `export class OrderHub`.
 ///
 /// ```swift
 /// let module = WorkerModule(CounterFireWorker(), durableObjects: [OrderHub.self])
@@ -12,11 +12,14 @@ import EdgeRuntime
 public struct WorkerModule: Sendable {
     /// The exported Durable Object classes.
     package let durableObjects: [DurableObjectClass]
+    /// The exported named entrypoints, reached by service bindings with `entrypoint = "<Name>"`.
+    package let entrypoints: [WorkerEntrypointClass]
     private let makeInstance: @Sendable (Bindings) throws -> WorkerInstance
 
-    /// Wraps `worker` and the classes it exports.
-    public init<W: Worker>(_ worker: W, durableObjects: [DurableObjectClass] = []) {
+    /// Wraps `worker` and the entrypoints and classes it exports.
+    public init<W: Worker>(_ worker: W, entrypoints: [WorkerEntrypointClass] = [], durableObjects: [DurableObjectClass] = []) {
         self.durableObjects = durableObjects
+        self.entrypoints = entrypoints
         makeInstance = { bindings in
             let env = try W.Env(bindings: bindings)
             return WorkerInstance(
