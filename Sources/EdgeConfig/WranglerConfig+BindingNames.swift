@@ -7,7 +7,7 @@ extension WranglerConfig {
         var field: FieldPath
     }
 
-    /// Every binding the config declares: vars, D1 databases, Durable Object namespaces, assets.
+    /// Every binding the config declares: vars, D1 databases, Durable Object namespaces, services, assets.
     var bindingDeclarations: [BindingDeclaration] {
         var declarations: [BindingDeclaration] = vars.keys.map {
             BindingDeclaration(name: $0, kind: "Environment Variable", field: FieldPath("vars", $0))
@@ -19,6 +19,10 @@ extension WranglerConfig {
         for (index, binding) in durableObjects.enumerated() {
             let field = FieldPath("durable_objects", "bindings").appending(index: index).appending("name")
             declarations.append(BindingDeclaration(name: binding.name, kind: "Durable Object", field: field))
+        }
+        for (index, service) in services.enumerated() {
+            let field = FieldPath("services").appending(index: index).appending("binding")
+            declarations.append(BindingDeclaration(name: service.binding, kind: "Worker", field: field))
         }
         if let binding = assets?.binding {
             declarations.append(BindingDeclaration(name: binding, kind: "Assets", field: FieldPath("assets", "binding")))

@@ -4,7 +4,7 @@ extension WranglerConfig {
     /// The top-level fields Edge reads; any other is reported as unexpected.
     static let knownFields: Set<String> = [
         "name", "main", "compatibility_date", "compatibility_flags", "vars", "d1_databases",
-        "durable_objects", "migrations", "triggers", "dev", "assets",
+        "durable_objects", "services", "migrations", "triggers", "dev", "assets",
     ]
 
     /// Reads and validates a whole config document, section by section, in wrangler's order of concerns:
@@ -20,6 +20,7 @@ extension WranglerConfig {
         self.vars = try VarValue.readVars(from: root, reader: reader)
         self.d1Databases = try D1DatabaseConfig.readAll(from: root, configDirectory: configDirectory, reader: &reader)
         self.durableObjects = try DurableObjectBindingConfig.readAll(from: root, reader: &reader)
+        self.services = try ServiceBindingConfig.readAll(from: root, reader: &reader)
         self.migrations = try DurableObjectMigration.readAll(from: root, reader: &reader)
         self.triggers = try TriggersConfig(reading: root, reader: &reader)
         self.dev = try DevConfig(reading: root, reader: &reader)

@@ -54,6 +54,9 @@ public struct WranglerConfig: Sendable, Equatable {
     /// `[durable_objects] bindings`: Durable Object namespace bindings, in the order written.
     public var durableObjects: [DurableObjectBindingConfig]
 
+    /// `[[services]]`: service bindings to other workers of the session, in the order written.
+    public var services: [ServiceBindingConfig]
+
     /// `[[migrations]]`: the Durable Object class history, in the order written.
     public var migrations: [DurableObjectMigration]
 
@@ -84,6 +87,7 @@ public struct WranglerConfig: Sendable, Equatable {
         vars: [String: VarValue] = [:],
         d1Databases: [D1DatabaseConfig] = [],
         durableObjects: [DurableObjectBindingConfig] = [],
+        services: [ServiceBindingConfig] = [],
         migrations: [DurableObjectMigration] = [],
         triggers: TriggersConfig = TriggersConfig(),
         dev: DevConfig = DevConfig(),
@@ -97,6 +101,7 @@ public struct WranglerConfig: Sendable, Equatable {
         self.vars = vars
         self.d1Databases = d1Databases
         self.durableObjects = durableObjects
+        self.services = services
         self.migrations = migrations
         self.triggers = triggers
         self.dev = dev
