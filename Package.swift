@@ -107,7 +107,7 @@ let package = Package(
         ),
         .target(
             name: "CounterFire",
-            dependencies: ["EdgeRuntime", "EdgeD1", "EdgeDurableObjects"]),
+            dependencies: ["EdgeRuntime", "EdgeD1", "EdgeDurableObjects", .product(name: "DequeModule", package: "swift-collections")]),
         .executableTarget(name: "edge", dependencies: ["EdgeCLI", "CounterFire"]),
         // Release-mode benchmarks: every figure beside a baseline measured in the same run.
         .executableTarget(

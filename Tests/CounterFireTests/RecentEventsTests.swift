@@ -28,7 +28,7 @@ import Testing
         let tail = recent.messages(after: 3_000, upTo: total)
         #expect(tail?.count == RecentEvents.maxEvents)
         #expect(tail?.first?.cursor == 3_001 && tail?.last?.cursor == total)
-        // Long enough for the dropped front to be compacted away, more than once.
+        // Long enough for the ring buffer to wrap around more than once.
         let longer = 3 * RecentEvents.maxEvents
         for cursor in (total + 1)...longer { recent.append(cursor: cursor, json: "j\(cursor)") }
         #expect(recent.count == RecentEvents.maxEvents)

@@ -1,3 +1,4 @@
+import DequeModule
 import EdgeDurableObjects
 import EdgeRuntime
 import Foundation
@@ -77,7 +78,7 @@ extension OrderHub {
     /// when the hub still holds it, else folded from D1).
     enum KitchenGreeting {
         case snapshot(cursor: Int, json: String)
-        case recent(ArraySlice<RecentEvents.Message>)
+        case recent(Slice<Deque<RecentEvents.Message>>)
         case replay(Replay)
 
         /// Each message as an SSE event name, id and data (a WebSocket sends the data).

@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The KDS messages this hub instance fanned out last, kept so that a kitchen resuming over a
 /// gap they cover is answered from memory: no D1 read and no fold of the orders' history (a
 /// 10 000-event gap took about 110 ms of its 150 ms there).
@@ -17,9 +19,8 @@ struct RecentEvents {
 
     /// Every message with a cursor above this one is held (up to ``last``).
     private(set) var coveredFrom: Int
-    private var messages: [Message] = []
-    /// Where the held messages start in `messages` (those before were dropped).
-    private var head = 0
+    /// The held messages, oldest first: a ring buffer, so dropping the oldest moves nothing.
+    private var messages: Deque<Message> = []
     private var bytes = 0
 
     /// Empty, covering the events after `cursor` (the board's cursor when it was loaded).
@@ -30,7 +31,7 @@ struct RecentEvents {
     /// The cursor of the newest message held, or ``coveredFrom`` when none is.
     var last: Int { messages.last?.cursor ?? coveredFrom }
 
-    var count: Int { messages.count - head }
+    var count: Int { messages.count }
 
     /// Keeps the message just fanned out for `cursor`. A cursor that does not follow ``last``
     /// (which gapless cursors never give) starts over from it.
@@ -40,21 +41,16 @@ struct RecentEvents {
         }
         messages.append(Message(cursor: cursor, json: json))
         bytes += json.utf8.count
-        while count > Self.maxEvents || (bytes > Self.maxBytes && count > 1) {
-            let dropped = messages[head]
+        while messages.count > Self.maxEvents || (bytes > Self.maxBytes && messages.count > 1) {
+            let dropped = messages.removeFirst()
             bytes -= dropped.json.utf8.count
             coveredFrom = dropped.cursor
-            head += 1
-        }
-        if head > 1_024, head * 2 > messages.count {
-            messages.removeFirst(head)
-            head = 0
         }
     }
 
     /// The messages of `(after, upTo]`, or `nil` when some of them are not held.
-    func messages(after: Int, upTo: Int) -> ArraySlice<Message>? {
+    func messages(after: Int, upTo: Int) -> Slice<Deque<Message>>? {
         guard after >= coveredFrom, after <= upTo, upTo <= last else { return nil }
-        return messages[(head + after - coveredFrom)..<(head + upTo - coveredFrom)]
+        return messages[(after - coveredFrom)..<(upTo - coveredFrom)]
     }
 }
