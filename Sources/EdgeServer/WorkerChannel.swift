@@ -1,3 +1,4 @@
+import EdgeConfig
 import EdgeRuntime
 import HTTPTypes
 import HummingbirdCore
@@ -42,11 +43,17 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
     let registry: ConnectionRegistry
     let logger: Logger
     let responder: HTTPChannelHandler.Responder
+    /// `[dev] header_timeout`, `body_timeout`, `keep_alive_timeout`; `nil` when all are off.
+    let timeouts: RequestTimeouts.Settings?
+    /// `[dev] max_connections`.
+    let cap: ConnectionCap
 
-    init(handler: @escaping RequestHandler, registry: ConnectionRegistry, logger: Logger) {
+    init(handler: @escaping RequestHandler, registry: ConnectionRegistry, logger: Logger, limits: ConnectionLimits = ConnectionLimits()) {
         self.handler = handler
         self.registry = registry
         self.logger = logger
+        self.timeouts = RequestTimeouts.Settings(limits)
+        self.cap = ConnectionCap(configured: limits.maxConnections, logger: logger)
         self.responder = { request, writer, channel in
             try await Self.respond(request, writer, channel, handler: handler, registry: registry, logger: logger)
         }
@@ -57,9 +64,17 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
             // A client that closes its side has gone: close ours too, so `closeFuture` tells the
             // response in flight at once instead of at its next write.
             try channel.syncOptions?.setOption(ChannelOptions.allowRemoteHalfClosure, value: false)
+            guard cap.admit(channel) else {
+                try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(limit: cap.limit))
+                let refused = channel.closeFuture.flatMapThrowing { () -> UpgradeResult in throw ConnectionRefusal.Refused() }
+                return Value(upgradeResult: refused, connection: Connection(channel: channel))
+            }
             let connection = registry.open(channel)
             let operations = channel.pipeline.syncOperations
             try operations.addHandler(QuiesceHandler(connection: connection))
+            let timeouts = self.timeouts.map { RequestTimeouts(settings: $0, logger: logger) }
+            if let timeouts { try operations.addHandler(timeouts.byteWatcher) }
+            let loopTimeouts = timeouts.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
 
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: WebSocketBridge.maxMessageSize,
@@ -70,6 +85,7 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
                         guard let accepted = connection.takeAcceptedWebSocket() else {
                             throw ChannelError.inappropriateOperationForState
                         }
+                        loopTimeouts?.value.remove(from: channel.pipeline.syncOperations)  // a WebSocket keeps its own liveness
                         let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
                         // After the async channel's handler: it passes writes and writability on.
                         let sender = WebSocketSender(
@@ -111,6 +127,7 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
             let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<UpgradeResult>.self)
             try operations.addHandler(HeadTooLargeStatus(), position: .before(upgradeHandler))
             try operations.addHandler(FirstRequestRecorder(connection: connection), position: .before(upgradeHandler))
+            if let timeouts { try operations.addHandler(timeouts, position: .before(upgradeHandler)) }
             return Value(upgradeResult: upgradeResult, connection: connection)
         }
     }
@@ -131,6 +148,8 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
                 )
                 await WebSocketBridge(channel: asyncChannel, socket: socket, sender: sender, logger: self.logger).run()
             }
+        } catch is ConnectionRefusal.Refused {
+            return  // answered 503 and closed
         } catch {
             logger.debug("Connection ended before its first request was handled: \(error)")
             value.channel.close(promise: nil)
