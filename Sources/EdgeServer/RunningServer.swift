@@ -1,3 +1,4 @@
+import EdgeConfig
 import EdgeRuntime
 import Foundation
 import HummingbirdCore
@@ -38,11 +39,14 @@ public final class RunningServer: Sendable {
         self.logger = logger
     }
 
-    /// Binds `host:port` (0 picks a free port) and serves until ``shutdown(gracePeriod:)``.
+    /// Binds `host:port` (0 picks a free port) and serves until ``shutdown(gracePeriod:)``, with
+    /// `limits`' timeouts and cap on every connection.
     /// - Throws: ``ServerError/addressInUse(host:port:)`` when the port is taken.
-    static func start(host: String, port: Int, logger: Logger, handler: @escaping RequestHandler) async throws -> RunningServer {
+    static func start(
+        host: String, port: Int, logger: Logger, limits: ConnectionLimits = ConnectionLimits(), handler: @escaping RequestHandler
+    ) async throws -> RunningServer {
         let registry = ConnectionRegistry()
-        let channel = WorkerChannel(handler: handler, registry: registry, logger: logger)
+        let channel = WorkerChannel(handler: handler, registry: registry, logger: logger, limits: limits)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)  // HummingbirdCore's own start line is ours to print
         let bound = OneShot<Int>()  // the port bound, or why it could not be
