@@ -56,8 +56,10 @@ final class ConnectionCap: Sendable {
     /// The process's soft limit of open files (`ulimit -n`); `nil` when there is none.
     static func openFileLimit() -> Int? {
         var limits = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0, limits.rlim_cur != RLIM_INFINITY else { return nil }
-        return Int(clamping: limits.rlim_cur)
+        // RLIM_INFINITY (all bits set on Linux) does not import as a Swift constant; no real
+        // limit is anywhere near Int32.max.
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0, limits.rlim_cur < rlim_t(Int32.max) else { return nil }
+        return Int(limits.rlim_cur)
     }
 }
 
