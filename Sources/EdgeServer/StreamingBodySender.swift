@@ -8,9 +8,9 @@ import NIOHTTPTypes
 /// It polls the body (`ReadableStream.poller()`) instead of a task reading it: an event fanned
 /// out to a thousand Server-Sent Events streams wakes each stream's sender through
 /// ``LoopWakeups`` (one hop per event loop), and each writes every chunk waiting for it with one
-/// flush. It writes only while the channel is writable, so a client that stops reading leaves
-/// the chunks queued in the body, where the writer's backpressure (`write` waits, `enqueue`
-/// fails past its limit) sees them; one turn writes at most ``maxBytesPerTurn``.
+/// flush (``PolledDrain``). It writes only while the channel is writable, so a client that stops
+/// reading leaves the chunks queued in the body, where the writer's backpressure (`write` waits,
+/// `enqueue` fails past its limit) sees them.
 ///
 /// One per HTTP connection, after the async channel's handler (which passes writes on and tells
 /// it of writability); it holds at most one body at a time, as a connection sends one response
@@ -19,9 +19,6 @@ import NIOHTTPTypes
 final class StreamingBodySender: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
-
-    /// How much one turn on the event loop writes before yielding to other connections.
-    static let maxBytesPerTurn = 256 * 1024
 
     /// How a body ended.
     enum Outcome: Sendable {
@@ -41,8 +38,7 @@ final class StreamingBodySender: ChannelInboundHandler, RemovableChannelHandler 
     private let wakeups: LoopWakeups
     private var context: ChannelHandlerContext?
     private var body: Body?
-    private var draining = false
-    private var drainAgain = false
+    private let drainLoop = PolledDrain()
 
     init(wakeups: LoopWakeups) {
         self.wakeups = wakeups
@@ -99,48 +95,30 @@ final class StreamingBodySender: ChannelInboundHandler, RemovableChannelHandler 
 
     // MARK: writing
 
-    /// Writes what is waiting. Re-entered from a flush (writability), it runs once more after.
+    /// Writes what is waiting (``PolledDrain``).
     private func drain() {
-        guard body != nil else { return }
-        guard !draining else {
-            drainAgain = true
-            return
-        }
-        draining = true
-        defer { draining = false }
-        repeat {
-            drainAgain = false
-            drainOnce()
-        } while drainAgain && body != nil
+        drainLoop.drain(context, isActive: { body != nil }, later: drainLater, writeNext)
     }
 
-    private func drainOnce() {
-        guard let context, let body else { return }
-        var written = 0
-        defer { if written > 0 { context.flush() } }
-        while context.channel.isWritable {
-            guard written < Self.maxBytesPerTurn else {
-                let sender = NIOLoopBound(self, eventLoop: context.eventLoop)
-                context.eventLoop.execute { sender.value.drain() }
-                return
-            }
-            switch body.poller.poll() {
-            case .empty:
-                return
-            case .chunk(let chunk):
-                written += chunk.readableBytes
-                context.write(wrapOutboundOut(.body(chunk)), promise: nil)
-            case .finished:
-                if written > 0 { context.flush() }
-                written = 0
-                end(.finished)
-                return
-            case .failed(let error):
-                if written > 0 { context.flush() }
-                written = 0
-                end(.failed(error))
-                return
-            }
+    /// The next drain, on a later turn of the loop.
+    private func drainLater() {
+        let sender = NIOLoopBound(self, eventLoop: wakeups.loop)
+        wakeups.loop.execute { sender.value.drain() }
+    }
+
+    /// Writes the body's next chunk, or ends it.
+    private func writeNext(_ context: ChannelHandlerContext) -> PolledDrain.Step {
+        guard let body else { return .empty }
+        switch body.poller.poll() {
+        case .empty:
+            return .empty
+        case .chunk(let chunk):
+            context.write(wrapOutboundOut(.body(chunk)), promise: nil)
+            return .wrote(bytes: chunk.readableBytes)
+        case .finished:
+            return .finish { self.end(.finished) }
+        case .failed(let error):
+            return .finish { self.end(.failed(error)) }
         }
     }
 

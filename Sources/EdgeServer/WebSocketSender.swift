@@ -8,19 +8,15 @@ import NIOWebSocket
 ///
 /// It polls the client end of the pair (`WebSocket.pollEvent()`) instead of running a task per
 /// connection: a broadcast to a thousand sockets wakes each sender through ``LoopWakeups`` (one
-/// hop per event loop), and each writes every message waiting for it with one flush. It writes
-/// only while the channel is writable, so a client that stops reading leaves the worker's
-/// messages queued in the pair, where `bufferedAmount` counts them; one turn writes at most
-/// ``maxBytesPerTurn`` before letting the loop's other connections run.
+/// hop per event loop), and each writes every message waiting for it with one flush
+/// (``PolledDrain``). It writes only while the channel is writable, so a client that stops
+/// reading leaves the worker's messages queued in the pair, where `bufferedAmount` counts them.
 ///
 /// A clean close event becomes a Close frame (see ``WebSocketBridge`` for the handshake); an
 /// unclean one (the worker aborted) drops the connection; an error event sends 1011.
 final class WebSocketSender: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
-
-    /// How much one turn on the event loop writes before yielding to other connections.
-    static let maxBytesPerTurn = 256 * 1024
 
     private let socket: WebSocket
     private let handshake: WebSocketBridge.Handshake
@@ -30,8 +26,7 @@ final class WebSocketSender: ChannelInboundHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var started = false
     private var finished = false
-    private var draining = false
-    private var drainAgain = false
+    private let drainLoop = PolledDrain()
 
     init(socket: WebSocket, handshake: WebSocketBridge.Handshake, wakeups: LoopWakeups, logger: Logger) {
         self.socket = socket
@@ -94,61 +89,47 @@ final class WebSocketSender: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: writing
 
-    /// Writes what is waiting. Re-entered from a flush (writability), it runs once more after.
+    /// Writes what is waiting (``PolledDrain``).
     private func drain() {
-        guard started, !finished else { return }
-        guard !draining else {
-            drainAgain = true
-            return
-        }
-        draining = true
-        defer { draining = false }
-        repeat {
-            drainAgain = false
-            drainOnce()
-        } while drainAgain && !finished
+        drainLoop.drain(context, isActive: { started && !finished }, later: drainLater, writeNext)
     }
 
-    private func drainOnce() {
-        guard let context, !finished else { return }
-        var written = 0
-        defer { if written > 0 { context.flush() } }
-        while context.channel.isWritable {
-            guard written < Self.maxBytesPerTurn else {
-                // The rest on a later turn, after the loop's other work.
-                let sender = NIOLoopBound(self, eventLoop: context.eventLoop)
-                context.eventLoop.execute { sender.value.drain() }
-                return
+    /// The next drain, on a later turn of the loop.
+    private func drainLater() {
+        let sender = NIOLoopBound(self, eventLoop: wakeups.loop)
+        wakeups.loop.execute { sender.value.drain() }
+    }
+
+    /// Writes the worker's next message, or its close, error or end.
+    private func writeNext(_ context: ChannelHandlerContext) -> PolledDrain.Step {
+        switch socket.pollEvent() {
+        case .empty:
+            return .empty
+        case .finished:
+            return .finish { self.finish() }
+        case .event(.message(let message)):
+            let frame: WebSocketFrame
+            switch message {
+            case .text(let text):
+                frame = WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: text))
+            case .binary(let bytes):
+                frame = WebSocketFrame(fin: true, opcode: .binary, data: context.channel.allocator.buffer(bytes: bytes))
             }
-            switch socket.pollEvent() {
-            case .empty:
-                return
-            case .finished:
-                finish()
-                return
-            case .event(.message(let message)):
-                let frame: WebSocketFrame
-                switch message {
-                case .text(let text):
-                    frame = WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: text))
-                case .binary(let bytes):
-                    frame = WebSocketFrame(fin: true, opcode: .binary, data: context.channel.allocator.buffer(bytes: bytes))
-                }
-                written += frame.data.readableBytes
-                context.write(wrapOutboundOut(frame), promise: nil)
-            case .event(.close(let code, let reason, let wasClean)):
-                guard wasClean else {
-                    if written > 0 { context.flush() }
-                    written = 0
+            context.write(wrapOutboundOut(frame), promise: nil)
+            return .wrote(bytes: frame.data.readableBytes)
+        case .event(.close(let code, let reason, let wasClean)):
+            guard wasClean else {
+                return .finish {
                     context.close(promise: nil)
-                    finish()
-                    return
+                    self.finish()
                 }
-                sendClose(code: code, reason: reason, context)
-            case .event(.error(let message)):
-                logger.error("WebSocket error: \(message)")
-                sendClose(code: WebSocketCloseCode.internalError, reason: "", context)
             }
+            sendClose(code: code, reason: reason, context)
+            return .wrote(bytes: 0)
+        case .event(.error(let message)):
+            logger.error("WebSocket error: \(message)")
+            sendClose(code: WebSocketCloseCode.internalError, reason: "", context)
+            return .wrote(bytes: 0)
         }
     }
 
