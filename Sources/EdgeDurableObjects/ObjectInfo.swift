@@ -14,7 +14,7 @@ public enum ObjectState: String, Sendable, Hashable, Codable {
 }
 
 /// One object, for ``DurableObjectRuntime/list()`` and ``DurableObjectRuntime/inspect(binding:target:)``.
-public struct ObjectInfo: Sendable, Hashable, Encodable {
+public struct ObjectInfo: Sendable, Hashable, Codable {
     /// The id (with its name, when known).
     public let id: DurableObjectId
     /// Where the object is.
@@ -54,8 +54,24 @@ public struct ObjectInfo: Sendable, Hashable, Encodable {
     }
 }
 
+extension ObjectInfo {
+    /// Reads what ``encode(to:)`` writes (the control API's answer, as `edge do list` reads it).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = DurableObjectId(
+            hex: try container.decode(String.self, forKey: .id), name: try container.decodeIfPresent(String.self, forKey: .name))
+        state = try container.decode(ObjectState.self, forKey: .state)
+        sockets = try container.decode(Int.self, forKey: .sockets)
+        hibernatableSockets = try container.decode(Int.self, forKey: .hibernatableSockets)
+        constructions = try container.decode(Int.self, forKey: .constructions)
+        inFlight = try container.decode(Int.self, forKey: .inFlight)
+        queued = try container.decode(Int.self, forKey: .queued)
+        alarm = try container.decodeIfPresent(Int64.self, forKey: .alarm).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+}
+
 /// One binding and its objects, for ``DurableObjectRuntime/list()``.
-public struct NamespaceInfo: Sendable, Hashable, Encodable {
+public struct NamespaceInfo: Sendable, Hashable, Codable {
     /// The binding name (`ORDER_HUB`).
     public let binding: String
     /// The class (`OrderHub`).
@@ -76,7 +92,7 @@ public enum ObjectTarget: Sendable, Hashable {
 
 /// What a forced eviction does with the object's hibernatable WebSockets (Miniflare's
 /// `unsafeEvictDurableObject` option of the same name).
-public enum WebSocketDisposition: String, Sendable, Hashable, Codable {
+public enum WebSocketDisposition: String, Sendable, Hashable, Codable, CaseIterable {
     /// Keep them open in the host: the object is hibernated, and their next message wakes it.
     case hibernate
     /// Close them as dropped connections (1006).

@@ -25,7 +25,7 @@ struct DurableObjectControl {
             switch parts.count {
             case 0:
                 try allow(request, .get)
-                return Response.json(["namespaces": emulator.listDurableObjects()])
+                return Response.json(ControlAPI.Listing(namespaces: emulator.listDurableObjects()))
             case 1:
                 try allow(request, .get)
                 let namespace = try self.namespace(parts[0])
@@ -35,13 +35,13 @@ struct DurableObjectControl {
                 _ = try self.namespace(parts[0])
                 let body = try await ControlBody(request, allowsWebSockets: true)
                 let ids = try await run { try await emulator.evict(binding: parts[0], target: body.target, webSockets: body.webSockets) }
-                return Response.json(["evicted": ids.map(\.hex)])
+                return Response.json(ControlAPI.Evicted(evicted: ids.map(\.hex)))
             case 2 where parts[1] == "reset":
                 try allow(request, .post)
                 _ = try self.namespace(parts[0])
                 let body = try await ControlBody(request, allowsWebSockets: false)
                 let ids = try await run { try await emulator.reset(binding: parts[0], target: body.target) }
-                return Response.json(["reset": ids.map(\.hex)])
+                return Response.json(ControlAPI.Reset(reset: ids.map(\.hex)))
             default:
                 throw ControlError(
                     status: .notFound, code: "not_found",
@@ -95,14 +95,6 @@ struct ControlBody {
     let target: ObjectTarget
     let webSockets: WebSocketDisposition
 
-    private struct Fields: Decodable {
-        let name: String?
-        let id: String?
-        let all: Bool?
-        let websockets: String?
-    }
-
-    private static let fieldNames = ["name", "id", "all", "websockets"]
     private static let shape = "{\"name\": \"...\"}, {\"id\": \"<64 hex digits>\"} or {\"all\": true}"
 
     init(_ request: Request, allowsWebSockets: Bool) async throws(ControlError) {
@@ -115,12 +107,12 @@ struct ControlBody {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw ControlError.badBody("The body must be a JSON object: \(Self.shape).")
         }
-        if let unknown = object.keys.sorted().first(where: { !Self.fieldNames.contains($0) }) {
+        if let unknown = object.keys.sorted().first(where: { !ControlAPI.Selection.fieldNames.contains($0) }) {
             throw ControlError.badBody("Unknown field \"\(unknown)\": expected \(Self.shape), and optionally \"websockets\".")
         }
-        let fields: Fields
+        let fields: ControlAPI.Selection
         do {
-            fields = try JSONDecoder().decode(Fields.self, from: data)
+            fields = try JSONDecoder().decode(ControlAPI.Selection.self, from: data)
         } catch DecodingError.typeMismatch(_, let context) {
             let field = context.codingPath.first?.stringValue ?? "?"
             throw ControlError.invalidTarget(field == "all" ? "\"all\" must be true." : "\"\(field)\" must be a string.")

@@ -81,6 +81,6 @@ struct ControlError: Error {
     )
 
     var response: Response {
-        Response.json(["error": ["code": code, "message": message]], status: status)
+        Response.json(ControlAPI.Failure(error: .init(code: code, message: message)), status: status)
     }
 }
