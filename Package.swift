@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "EdgeConfig",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+            dependencies: ["EdgeRuntime", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
             name: "EdgeServer",
             dependencies: [

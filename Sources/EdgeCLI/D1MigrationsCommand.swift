@@ -81,21 +81,10 @@ struct D1MigrationsCommand: AsyncParsableCommand {
     }
 }
 
-/// The little table wrangler prints for migrations.
+/// The table wrangler prints for migrations (its `logger.table`, as for `d1 execute` results).
 enum MigrationTable {
     static func render(_ names: [String], status: String? = nil) -> String {
-        let header = status == nil ? ["Name"] : ["Name", "Status"]
-        let rows = names.map { status == nil ? [$0] : [$0, status!] }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max()! + 2 }
-        func rule(_ l: String, _ m: String, _ r: String) -> String {
-            l + widths.map { String(repeating: "─", count: $0) }.joined(separator: m) + r
-        }
-        func line(_ cells: [String]) -> String {
-            "│" + cells.enumerated().map { " " + $1 + String(repeating: " ", count: widths[$0] - 1 - $1.count) }.joined(separator: "│") + "│"
-        }
-        var lines = [rule("┌", "┬", "┐"), line(header), rule("├", "┼", "┤")]
-        lines += rows.map(line)
-        lines.append(rule("└", "┴", "┘"))
-        return lines.joined(separator: "\n")
+        let head = status.map { _ in ["Name", "Status"] } ?? ["Name"]
+        return BoxTable.render(head: head, rows: names.map { name in status.map { [name, $0] } ?? [name] })
     }
 }

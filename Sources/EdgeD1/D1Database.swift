@@ -176,3 +176,12 @@ public final class D1Database: Sendable {
         }
     }
 }
+
+extension String {
+    /// The string without leading and trailing whitespace, as JavaScript's `trim()`.
+    fileprivate func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = lastIndex(where: { !$0.isWhitespace })!
+        return String(self[first...last])
+    }
+}

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// A SQL statement with its bound values, run by one of its methods.
@@ -72,7 +73,7 @@ public struct D1PreparedStatement: Sendable {
 
     private static func checked(_ value: D1Value) throws(D1Error) -> D1Value {
         if case .real(let number) = value, !number.isFinite {
-            throw D1Error(.typeError, "Type 'number' not supported for value '\(JavaScriptNumber.format(number))'")
+            throw D1Error(.typeError, "Type 'number' not supported for value '\(JSONWriter.javaScriptString(number))'")
         }
         return value
     }

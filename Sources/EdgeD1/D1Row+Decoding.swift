@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 extension D1Row {
@@ -134,7 +135,7 @@ private struct ValueDecoder: Decoder, SingleValueDecodingContainer {
         switch value {
         case .null: "NULL"
         case .integer(let number): "the INTEGER \(number)"
-        case .real(let number): "the REAL \(JavaScriptNumber.format(number))"
+        case .real(let number): "the REAL \(JSONWriter.javaScriptString(number))"
         case .text: "TEXT"
         case .blob(let bytes): "a BLOB of \(bytes.count) bytes"
         }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import EdgeSQLite
 
 /// One value in a D1 row or binding, in SQLite's storage classes.
@@ -113,7 +114,7 @@ extension D1Value: CustomStringConvertible {
         switch self {
         case .null: "null"
         case .integer(let value): String(value)
-        case .real(let value): JavaScriptNumber.format(value)
+        case .real(let value): JSONWriter.javaScriptString(value)
         case .text(let value): value
         case .blob(let bytes): "[" + bytes.map(String.init).joined(separator: ", ") + "]"
         }
