@@ -31,29 +31,4 @@ extension Emulator {
         }
         return databases
     }
-
-    /// The Durable Object runtime for `[durable_objects] bindings`, with the module's classes.
-    static func makeDurableObjects(config: WranglerConfig, module: WorkerModule, options: Options) throws -> DurableObjectRuntime {
-        if let foreign = config.durableObjects.first(where: { $0.scriptName != nil && $0.scriptName != config.name }) {
-            throw ServerError.startup(
-                "\(config.path.path): the Durable Object binding \"\(foreign.name)\" uses the class \"\(foreign.className)\" of the worker \"\(foreign.scriptName!)\"; Edge runs one worker, so only its own classes can be bound."
-            )
-        }
-        let lifecycle = options.lifecycle ?? LifecycleSettings(hibernateAfter: config.dev.hibernateAfter, evictAfter: config.dev.evictAfter)
-        do {
-            return try DurableObjectRuntime(
-                workerName: config.name,
-                stateRoot: options.stateRoot,
-                classes: module.durableObjects,
-                bindings: config.durableObjects.map { ($0.name, $0.className) },
-                sqliteClasses: config.sqliteClasses,
-                clock: options.clock,
-                lifecycle: lifecycle,
-                logger: options.logger,
-                outbound: OutboundFetcher(service: options.outbound, logger: options.logger)
-            )
-        } catch {
-            throw ServerError.startup("\(config.path.path): \(error)")
-        }
-    }
 }

@@ -78,43 +78,59 @@ public final class Emulator: Sendable {
     let ioServices: IoContext.Services
     private let state = Mutex<(server: RunningServer?, stopped: Bool)>((nil, false))
 
+    /// The worker's session: the workers its service bindings reach (``WorkerGroup``), this one
+    /// alone for an emulator made by ``init(config:module:options:)``.
+    let session: WorkerDirectory
+
     /// Opens the databases (applying pending migrations unless disabled, and logging which),
     /// creates the Durable Object namespaces, builds the bindings and the worker's `Env`.
+    /// A config whose service bindings or `script_name`s name other workers runs in a
+    /// ``WorkerGroup`` with them.
     ///
     /// - Throws: ``ServerError`` naming the binding the worker needs and the config lacks, the
     ///   migration that failed, or the database that could not be opened.
-    public init(config: WranglerConfig, module: WorkerModule, options: Options = Options()) async throws {
+    public convenience init(config: WranglerConfig, module: WorkerModule, options: Options = Options()) async throws {
+        let session = WorkerDirectory()
+        let parts = try await WorkerGroup.prepare(
+            [.init(config: config, module: module, secrets: options.secrets)], options: options, directory: session)
+        try await self.init(parts: parts[0], session: session)
+    }
+
+    /// One worker of a session, from what ``WorkerGroup`` prepared (`WorkerGroup+Assembly.swift`):
+    /// builds its bindings, its `Env` and each named entrypoint's, then registers it in
+    /// `session`. On failure, closes what `parts` opened.
+    package init(parts: WorkerParts, session: WorkerDirectory) async throws {
+        let (config, options, runtime, databases) = (parts.config, parts.options, parts.runtime, parts.databases)
         self.config = config
         self.options = options
         self.logger = options.logger
         self.ioServices = Self.ioServices(options: options)
-        let databases = try await Self.openDatabases(config: config, options: options)
+        self.session = session
+        var resources = parts.links
+        for (binding, database) in databases { resources[binding] = database }
+        let assets = config.assets.map { StaticAssets(directory: $0.directory) }
+        if let binding = config.assets?.binding, let assets { resources[binding] = assets }
+        let bindings = Bindings(
+            vars: config.vars.mapValues(\.stringValue),
+            secrets: options.secrets,
+            resources: resources
+        )
+        runtime.attach(bindings: bindings)
+        let entrypoints: [String: @Sendable (ExecutionContext) -> any Sendable]
         do {
-            let runtime = try Self.makeDurableObjects(config: config, module: module, options: options)
-            var resources = runtime.namespaces()
-            for (binding, database) in databases { resources[binding] = database }
-            let assets = config.assets.map { StaticAssets(directory: $0.directory) }
-            if let binding = config.assets?.binding, let assets { resources[binding] = assets }
-            let bindings = Bindings(
-                vars: config.vars.mapValues(\.stringValue),
-                secrets: options.secrets,
-                resources: resources
-            )
-            runtime.attach(bindings: bindings)
-            do {
-                self.worker = try module.instantiate(bindings: bindings)
-            } catch {
-                await runtime.shutdown()
-                throw ServerError.startup("\(config.path.path): \(error)")
-            }
-            self.durableObjects = runtime
-            self.databases = databases
-            self.bindings = bindings
-            self.assets = assets
+            self.worker = try parts.module.instantiate(bindings: bindings)
+            entrypoints = try Dictionary(
+                parts.module.entrypoints.map { ($0.entrypointName, try $0.factory(bindings: bindings)) },
+                uniquingKeysWith: { first, _ in first })
         } catch {
-            databases.values.forEach { $0.close() }
-            throw error
+            await parts.close()
+            throw ServerError.startup("\(config.path.path): \(error)")
         }
+        self.durableObjects = runtime
+        self.databases = databases
+        self.bindings = bindings
+        self.assets = assets
+        session.register(config.name, .init(emulator: self, entrypoints: entrypoints))
     }
 
     /// The D1 database bound as `binding`.
@@ -211,5 +227,6 @@ public final class Emulator: Sendable {
         await pendingWork.settle(until: deadline)
         await durableObjects.shutdown()
         databases.values.forEach { $0.close() }
+        session.remove(config.name)
     }
 }
