@@ -24,7 +24,7 @@ final class Connection: Sendable {
         let isEventStream: Bool
     }
 
-    private struct State {
+    struct State {
         var firstRequestHead: HTTPRequestHead?
         var refusedUpgrade: PendingResponse?
         var acceptedWebSocket: (socket: WebSocket, pending: PendingResponse)?
@@ -33,10 +33,14 @@ final class Connection: Sendable {
         var bodySender: StreamingBodySender.Handle?
         var isEnding = false
         var isClosed = false
+        /// Hand-over (`edge dev` reload) in progress: see `Connection+HandOver.swift`.
+        var handOver: HandOverState?
+        var requestsInFlight = 0
+        var lastActivity = ContinuousClock.now
     }
 
     let channel: any Channel
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     init(channel: any Channel) {
         self.channel = channel

@@ -36,6 +36,9 @@ public final class Emulator: Sendable {
         public var logger: Logger
         /// Who answers the global `fetch` of the worker and its Durable Objects (the network by default).
         public var outbound: OutboundService
+        /// Start Durable Object alarms at once; `edge dev`'s next build starts them when it takes
+        /// over (`Emulator+HandOver.swift`).
+        package var startsAlarms = true
 
         /// Creates options; by default state lives in `.edge/state` and migrations are applied.
         public init(
@@ -76,7 +79,7 @@ public final class Emulator: Sendable {
     let pendingWork = PendingWork()
     /// What every invocation's `IoContext` shares (`Emulator+IoContext.swift`).
     let ioServices: IoContext.Services
-    private let state = Mutex<(server: RunningServer?, stopped: Bool)>((nil, false))
+    let state = Mutex<(server: RunningServer?, stopped: Bool)>((nil, false))
 
     /// The worker's session: the workers its service bindings reach (``WorkerGroup``), this one
     /// alone for an emulator made by ``init(config:module:options:)``.
@@ -115,7 +118,7 @@ public final class Emulator: Sendable {
             secrets: options.secrets,
             resources: resources
         )
-        runtime.attach(bindings: bindings)
+        if options.startsAlarms { runtime.attach(bindings: bindings) }
         let entrypoints: [String: @Sendable (ExecutionContext) -> any Sendable]
         do {
             self.worker = try parts.module.instantiate(bindings: bindings)

@@ -21,6 +21,8 @@ extension WorkerChannel {
         logger: Logger
     ) async throws {
         guard let connection = registry.connection(of: channel) else { return }
+        connection.requestBegan()
+        defer { connection.requestEnded() }
         let started = ContinuousClock.now
         let sender = ResponseSender(connection: connection, logger: logger)
         guard let workerRequest = EdgeRuntime.Request(head: request.head, body: ReadableStream(request.body), channel: channel) else {
@@ -40,7 +42,11 @@ extension WorkerChannel {
             try await writer.writeInformationalHead(HTTPResponse(status: .continue))
         }
         let response = await handler(workerRequest, channel.remoteAddress)
-        try await sender.send(response, for: line, to: writer)
+        // During a hand-over (`Connection+HandOver.swift`) the client takes its next request to
+        // a new connection, which the next build accepts.
+        let handingOver = connection.isHandingOver
+        try await sender.send(response, for: line, to: writer, closeConnection: handingOver)
+        if handingOver { throw CloseConnection() }
     }
 
     /// Sends the answer to a first request that asked to upgrade and was not upgraded, then closes
