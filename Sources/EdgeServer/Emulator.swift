@@ -178,7 +178,7 @@ public final class Emulator: Sendable {
     // MARK: serving
 
     /// Starts serving on `host:port` (by default `[dev] ip` and `port`; port 0 picks a free
-    /// one) and logs `Ready on <url>`.
+    /// one), with `[dev]`'s connection timeouts and cap, and logs `Ready on <url>`.
     /// - Throws: ``ServerError/addressInUse(host:port:)`` when the port is taken.
     public func start(host: String? = nil, port: Int? = nil) async throws -> RunningServer {
         let host = host ?? config.dev.ip
@@ -186,7 +186,7 @@ public final class Emulator: Sendable {
         guard state.withLock({ $0.server == nil && !$0.stopped }) else {
             throw ServerError.startup("The emulator is already serving, or has been shut down.")
         }
-        let server = try await RunningServer.start(host: host, port: port, logger: logger) { [self] request, peer in
+        let server = try await RunningServer.start(host: host, port: port, logger: logger, limits: config.dev.connections) { [self] request, peer in
             await self.handle(request, remoteAddress: peer)
         }
         let refused: Bool = state.withLock { state in
