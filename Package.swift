@@ -18,7 +18,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
@@ -73,7 +72,7 @@ let package = Package(
             name: "EdgeServer",
             dependencies: [
                 "EdgeRuntime", "EdgeConfig", "EdgeD1", "EdgeDurableObjects", "EdgeCache",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,12 +89,13 @@ let package = Package(
         .target(
             name: "EdgeTesting",
             dependencies: [
-                "EdgeServer", "EdgeRuntime", "EdgeDurableObjects", "EdgeD1",
+                "EdgeServer", "EdgeRuntime", "EdgeDurableObjects", "EdgeD1", "EdgeConfig",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),
         .target(
@@ -103,33 +103,48 @@ let package = Package(
             dependencies: [
                 "EdgeServer", "EdgeConfig", "EdgeD1", "EdgeDurableObjects",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "CounterFire",
-            dependencies: ["EdgeRuntime", "EdgeD1", "EdgeDurableObjects", .product(name: "DequeModule", package: "swift-collections")]),
+            dependencies: [
+                "EdgeRuntime", "EdgeD1", "EdgeDurableObjects",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(name: "edge", dependencies: ["EdgeCLI", "CounterFire"]),
         // Release-mode benchmarks: every figure beside a baseline measured in the same run.
         .executableTarget(
             name: "edge-bench",
             dependencies: [
-                "EdgeServer", "EdgeTesting", "EdgeD1", "EdgeSQLite", "EdgeDurableObjects", "CounterFire", "EdgeConfig",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "EdgeServer", "EdgeRuntime", "EdgeD1", "EdgeDurableObjects", "CounterFire", "EdgeConfig",
+                "CSQLite",  // the raw SQLite baseline of figure 2
+                .product(name: "Hummingbird", package: "hummingbird"),  // the bare server of figure 1
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime"]),
+        .testTarget(
+            name: "EdgeRuntimeTests",
+            dependencies: [
+                "EdgeRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         // Crash safety, bad input (property-based fuzzing), slow consumers, limits, security.
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "CounterFire", "EdgeTesting", "EdgeServer", "EdgeConfig", "EdgeD1", "EdgeDurableObjects", "edge",
+                "CounterFire", "EdgeTesting", "EdgeServer", "EdgeConfig", "EdgeD1", "EdgeDurableObjects", "EdgeRuntime",
+                "edge",  // run as a process
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -138,12 +153,33 @@ let package = Package(
         .testTarget(name: "EdgeConfigTests", dependencies: ["EdgeConfig"]),
         .testTarget(name: "EdgeD1Tests", dependencies: ["EdgeD1", "EdgeSQLite"]),
         .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "EdgeRuntime"]),
-        .testTarget(name: "EdgeDurableObjectsTests", dependencies: ["EdgeDurableObjects", "EdgeTesting"]),
-        .testTarget(name: "EdgeServerTests", dependencies: ["EdgeServer", "EdgeTesting"]),
-        .testTarget(name: "EdgeCLITests", dependencies: ["EdgeCLI", "EdgeDurableObjects", "edge"]),
+        .testTarget(
+            name: "EdgeDurableObjectsTests",
+            dependencies: ["EdgeDurableObjects", "EdgeRuntime", "EdgeTesting", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "EdgeServerTests",
+            dependencies: [
+                "EdgeServer", "EdgeTesting", "EdgeRuntime", "EdgeConfig", "EdgeD1", "EdgeDurableObjects",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "EdgeCLITests",
+            dependencies: [
+                "EdgeCLI", "EdgeDurableObjects",
+                "edge",  // run as a process
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "CounterFireTests",
-            dependencies: ["CounterFire", "EdgeTesting", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "CounterFire", "EdgeTesting", "EdgeRuntime", "EdgeConfig", "EdgeDurableObjects", "EdgeServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )
