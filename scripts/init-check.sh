@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 scratch=.build
-flags=()
+flags=(--explicit-target-dependency-import-check=error)  # imports match each target's dependencies
 while [ $# -gt 0 ]; do
   case "$1" in
     --scratch-path) scratch="$2"; shift 2 ;;

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 scratch=.build-ci
 echo "==> swift test (coverage build in $scratch)"
-swift build --build-tests --enable-code-coverage --scratch-path "$scratch"
+# A target that imports a module its dependencies in Package.swift do not bring is an error.
+swift build --build-tests --enable-code-coverage --scratch-path "$scratch" --explicit-target-dependency-import-check=error
 # The reliability suite (kill -9 bursts, 32 MiB messages, stuck TCP readers) loads a 2-core
 # machine on its own: it runs after the others rather than beside them. A hang fails the run
 # (timeout) instead of using up the CI budget. Both runs add to the same coverage profile.

@@ -40,6 +40,8 @@ extension InitProject {
                     dependencies: [
                         "\#(moduleName)",
                         .product(name: "EdgeTesting", package: "\#(edgePackage)"),
+                        .product(name: "EdgeRuntime", package: "\#(edgePackage)"),
+                        .product(name: "EdgeDurableObjects", package: "\#(edgePackage)"),
                         .product(name: "EdgeServer", package: "\#(edgePackage)"),
                         .product(name: "EdgeConfig", package: "\#(edgePackage)"),
                     ]
