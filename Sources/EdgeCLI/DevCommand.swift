@@ -37,8 +37,8 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .customLong("evict-after"), help: "Seconds an idle Durable Object that cannot hibernate waits before eviction (default: [dev] evict_after, else 70).")
     var evictAfter: Double?
 
-    @Option(name: .customLong("log-level"), help: "debug, info, warn, error or none.")
-    var logLevel: String = "info"
+    @Option(name: .customLong("log-level"), help: "Which log lines to show.")
+    var logLevel: LogLevel = .info
 
     @Option(name: .customLong("outbound-to"), help: ArgumentHelp("Send every outbound fetch of the worker to this origin (a local stub), path and query kept, the intended host in X-Forwarded-Host.", valueName: "URL"))
     var outboundTo: String?
@@ -48,9 +48,6 @@ struct DevCommand: AsyncParsableCommand {
             throw ValidationError("--var expects KEY=VALUE, got '\(entry)'.")
         }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535, got \(port).") }
-        guard Self.level(logLevel) != nil || logLevel == "none" else {
-            throw ValidationError("--log-level must be one of debug, info, warn, error, none.")
-        }
         if let outboundTo, Self.origin(outboundTo) == nil {
             throw ValidationError("--outbound-to expects an http:// or https:// origin such as http://127.0.0.1:9999, got '\(outboundTo)'.")
         }
@@ -58,7 +55,7 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let level = Self.level(logLevel) ?? .critical
+        let level = logLevel.loggerLevel ?? .critical
         LoggingSystem.bootstrap { ConsoleLogHandler(label: $0, logLevel: level) }
         let logger = Logger(label: "edge")
 
@@ -91,7 +88,7 @@ struct DevCommand: AsyncParsableCommand {
             Terminal.error("\(error)")
             throw ExitCode.failure
         }
-        if logLevel == "none" { Terminal.print(StartupBanner.readyLine(url: server.url)) }
+        if logLevel == .none { Terminal.print(StartupBanner.readyLine(url: server.url)) }
         if !config.triggers.crons.isEmpty {
             Terminal.print("Scheduled Workers are not automatically triggered during local development. To manually trigger a scheduled event, run: curl \"\(server.url)/cdn-cgi/local/scheduled\"")
         }
@@ -109,15 +106,5 @@ struct DevCommand: AsyncParsableCommand {
     static func split(_ entry: String) -> (String, String)? {
         guard let index = entry.firstIndex(where: { $0 == "=" || $0 == ":" }), index != entry.startIndex else { return nil }
         return (String(entry[..<index]), String(entry[entry.index(after: index)...]))
-    }
-
-    static func level(_ name: String) -> Logger.Level? {
-        switch name {
-        case "debug": .debug
-        case "info": .info
-        case "warn": .warning
-        case "error": .error
-        default: nil
-        }
     }
 }
