@@ -10,22 +10,26 @@ struct WorkerService: ServiceTarget {
     func fetch(_ request: Request, entrypoint: String?) async throws -> Response {
         let entry = try directory.entry(worker)
         guard let entrypoint else {
-            return try await entry.emulator.serviceFetch(request)
+            return try await ServiceCallDepth.next { try await entry.emulator.serviceFetch(request) }
         }
         let make = try maker(entry, entrypoint)
-        return try await entry.emulator.serviceInvocation(label: "\(entrypoint).fetch") { ctx in
-            guard let instance = make(ctx) as? any WorkerEntrypoint else {
-                throw TypeError("The entrypoint \"\(entrypoint)\" is not a WorkerEntrypoint.")
+        return try await ServiceCallDepth.next {
+            try await entry.emulator.serviceInvocation(label: "\(entrypoint).fetch") { ctx in
+                guard let instance = make(ctx) as? any WorkerEntrypoint else {
+                    throw TypeError("The entrypoint \"\(entrypoint)\" is not a WorkerEntrypoint.")
+                }
+                return try await instance.fetch(request)
             }
-            return try await instance.fetch(request)
         }
     }
 
     func invoke<R: Sendable>(entrypoint: String, _ body: @escaping @Sendable (any Sendable) async throws -> R) async throws -> R {
         let entry = try directory.entry(worker)
         let make = try maker(entry, entrypoint)
-        return try await entry.emulator.serviceInvocation(label: entrypoint) { ctx in
-            try await body(make(ctx))
+        return try await ServiceCallDepth.next {
+            try await entry.emulator.serviceInvocation(label: entrypoint) { ctx in
+                try await body(make(ctx))
+            }
         }
     }
 
