@@ -34,7 +34,12 @@ package enum StartupBanner {
             rows.append((shown.map { "env.\(database.binding) (\($0))" } ?? "env.\(database.binding)", "D1 Database"))
         }
         for namespace in config.durableObjects {
-            rows.append(("env.\(namespace.name) (\(namespace.className))", "Durable Object"))
+            // wrangler's printBindings: "<Class>, defined in <script_name>" for another worker's class.
+            let defined = namespace.scriptName.map { $0 == config.name ? "" : ", defined in \($0)" } ?? ""
+            rows.append(("env.\(namespace.name) (\(namespace.className)\(defined))", "Durable Object"))
+        }
+        for service in config.services {
+            rows.append(("env.\(service.binding) (\(service.service)\(service.entrypoint.map { "#\($0)" } ?? ""))", "Worker"))
         }
         if let binding = config.assets?.binding {
             rows.append(("env.\(binding)", "Assets"))
