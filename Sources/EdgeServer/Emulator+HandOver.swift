@@ -14,7 +14,7 @@ extension Emulator {
         guard state.withLock({ $0.server == nil && !$0.stopped }) else {
             throw ServerError.startup("The emulator is already serving, or has been shut down.")
         }
-        let server = try await RunningServer.start(listeningOn: socket, logger: logger) { [self] request, peer in
+        let server = try await RunningServer.start(listeningOn: socket, logger: logger, limits: config.dev.connections) { [self] request, peer in
             await self.handle(request, remoteAddress: peer)
         }
         let refused: Bool = state.withLock { state in
