@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeConfig
 import EdgeDurableObjects
+import EdgeServer
 import Foundation
 
 /// `edge do`: Durable Objects of a running `edge dev` (list, evict, reset) and ids (`id`).
@@ -27,16 +28,11 @@ struct DurableObjectsCommand: AsyncParsableCommand {
                 Terminal.print(String(decoding: body, as: UTF8.self))
                 return
             }
-            struct Listing: Decodable {
-                struct Namespace: Decodable { let binding: String; let className: String?; let class_name: String?; let objects: [Object] }
-                struct Object: Decodable { let id: String; let name: String?; let state: String; let sockets: Int?; let constructions: Int? }
-                let namespaces: [Namespace]
-            }
-            let listing = try JSONDecoder().decode(Listing.self, from: body)
+            let listing = try server.decode(ControlAPI.Listing.self, body)
             for namespace in listing.namespaces {
-                Terminal.print("\(namespace.binding) (\(namespace.class_name ?? namespace.className ?? "?")): \(namespace.objects.count) object(s)")
+                Terminal.print("\(namespace.binding) (\(namespace.className)): \(namespace.objects.count) object(s)")
                 for object in namespace.objects {
-                    Terminal.print("  \(object.id)  \(object.name ?? "-")  \(object.state)  sockets=\(object.sockets ?? 0)  constructions=\(object.constructions ?? 0)")
+                    Terminal.print("  \(object.id)  \(object.name ?? "-")  \(object.state.rawValue)  sockets=\(object.sockets)  constructions=\(object.constructions)")
                 }
             }
         }
@@ -47,17 +43,14 @@ struct DurableObjectsCommand: AsyncParsableCommand {
         @OptionGroup var server: ControlServer
         @OptionGroup var selection: ObjectSelection
         @Option(help: "What happens to hibernatable WebSockets: hibernate (kept open) or close.")
-        var websockets: String = "hibernate"
-
-        func validate() throws {
-            guard ["hibernate", "close"].contains(websockets) else { throw ValidationError("--websockets must be hibernate or close.") }
-        }
+        var websockets: WebSocketDisposition = .hibernate
 
         func run() async throws {
-            var body = try selection.body()
-            body["websockets"] = websockets
-            let reply = try await server.request("POST", "/cdn-cgi/edge/durable-objects/\(selection.binding)/evict", json: body)
-            Terminal.print(String(decoding: reply, as: UTF8.self))
+            let body = ControlAPI.Selection(target: selection.target, webSockets: websockets)
+            let reply = try await server.request("POST", "/cdn-cgi/edge/durable-objects/\(selection.path)/evict", json: body)
+            let ids = try server.decode(ControlAPI.Evicted.self, reply).evicted
+            Terminal.print("\(selection.binding): evicted \(ids.count) object(s) that were in memory")
+            ids.forEach { Terminal.print("  \($0)") }
         }
     }
 
@@ -67,8 +60,11 @@ struct DurableObjectsCommand: AsyncParsableCommand {
         @OptionGroup var selection: ObjectSelection
 
         func run() async throws {
-            let reply = try await server.request("POST", "/cdn-cgi/edge/durable-objects/\(selection.binding)/reset", json: try selection.body())
-            Terminal.print(String(decoding: reply, as: UTF8.self))
+            let body = ControlAPI.Selection(target: selection.target)
+            let reply = try await server.request("POST", "/cdn-cgi/edge/durable-objects/\(selection.path)/reset", json: body)
+            let ids = try server.decode(ControlAPI.Reset.self, reply).reset
+            Terminal.print("\(selection.binding): reset \(ids.count) object(s)")
+            ids.forEach { Terminal.print("  \($0)") }
         }
     }
 
@@ -109,9 +105,17 @@ struct ObjectSelection: ParsableArguments {
         }
     }
 
-    func body() throws -> [String: Any] {
-        if let name { return ["name": name] }
-        if let id { return ["id": id] }
-        return ["all": true]
+    /// The objects named (``validate()`` made sure there is exactly one way).
+    var target: ObjectTarget {
+        if let name { return .name(name) }
+        if let id { return .id(id) }
+        return .all
+    }
+
+    /// The binding as one path segment of the control route.
+    var path: String {
+        binding.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? binding
     }
 }
+
+extension WebSocketDisposition: ExpressibleByArgument {}
