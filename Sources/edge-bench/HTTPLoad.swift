@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -152,17 +153,26 @@ private final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 }
 
-/// One keep-alive connection for single requests (creating an order, reading a status).
+/// One keep-alive connection for single requests (creating an order, reading a status). As a
+/// browser does, it opens a new connection when the server has closed an idle one
+/// (`[dev] keep_alive_timeout`).
 final class KeepAliveClient: @unchecked Sendable {
-    private let channel: any Channel
-    private let handler: ReplyHandler
+    private let group: any EventLoopGroup
+    private let port: Int
+    private let connection: Mutex<(channel: any Channel, handler: ReplyHandler)>
 
-    private init(channel: any Channel, handler: ReplyHandler) {
-        self.channel = channel
-        self.handler = handler
+    private init(group: any EventLoopGroup, port: Int, channel: any Channel, handler: ReplyHandler) {
+        self.group = group
+        self.port = port
+        self.connection = Mutex((channel, handler))
     }
 
     static func connect(group: any EventLoopGroup, port: Int) async throws -> KeepAliveClient {
+        let (channel, handler) = try await open(group: group, port: port)
+        return KeepAliveClient(group: group, port: port, channel: channel, handler: handler)
+    }
+
+    private static func open(group: any EventLoopGroup, port: Int) async throws -> (any Channel, ReplyHandler) {
         let handler = ReplyHandler()
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -170,14 +180,21 @@ final class KeepAliveClient: @unchecked Sendable {
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        return KeepAliveClient(channel: channel, handler: handler)
+        return (channel, handler)
     }
 
     /// Sends `request` and returns the status and body of the response.
     func send(_ request: ByteBuffer) async throws -> (status: Int, body: [UInt8]) {
+        var (channel, handler) = connection.withLock { $0 }
+        if !channel.isActive {
+            (channel, handler) = try await Self.open(group: group, port: port)
+            connection.withLock { $0 = (channel, handler) }
+        }
         let promise = channel.eventLoop.makePromise(of: (Int, [UInt8]).self)
         channel.eventLoop.execute {
-            self.handler.pending.append(promise)
+            // Closed in the meantime: fail rather than wait for a reply that cannot come.
+            guard channel.isActive else { return promise.fail(ChannelError.ioOnClosedChannel) }
+            handler.pending.append(promise)
         }
         channel.writeAndFlush(request, promise: nil)
         let (status, body) = try await promise.futureResult.get()
@@ -185,7 +202,7 @@ final class KeepAliveClient: @unchecked Sendable {
     }
 
     func close() {
-        channel.close(promise: nil)
+        connection.withLock { $0.channel }.close(promise: nil)
     }
 }
 
