@@ -54,36 +54,29 @@ struct DevCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = try options.load()
+        let configs = try options.loadAll()
+        let config = configs[0]
         let level = logLevel.loggerLevel ?? .critical
         LoggingSystem.bootstrap { ConsoleLogHandler(label: $0, logLevel: level) }
         let logger = Logger(label: "edge")
 
-        var secrets: [String: String] = [:]
-        do {
-            let devVars = try DevVars.load(nextTo: config.path)
-            if devVars.fileExists { Terminal.print("Using secrets defined in \(DevVars.fileName)") }
-            secrets = devVars.values
-        } catch {
-            Terminal.error(error.description)
-            throw ExitCode.failure
-        }
-        for entry in vars {
-            if let (key, value) = Self.split(entry) { secrets[key] = value }
-        }
+        let members = try members(of: configs)
         var lifecycle = LifecycleSettings(hibernateAfter: config.dev.hibernateAfter, evictAfter: config.dev.evictAfter)
         if let hibernateAfter { lifecycle.hibernateAfter = .milliseconds(Int(hibernateAfter * 1000)) }
         if let evictAfter { lifecycle.evictAfter = .milliseconds(Int(evictAfter * 1000)) }
 
-        let emulator: Emulator
+        let workers: WorkerGroup
         let server: RunningServer
         do {
-            emulator = try await Emulator(config: config, module: try EdgeCommand.module, options: .init(
-                stateRoot: options.stateRoot, applyMigrations: !noMigrate, secrets: secrets,
+            workers = try await WorkerGroup(members, options: .init(
+                stateRoot: options.stateRoot, applyMigrations: !noMigrate,
                 lifecycle: lifecycle, logger: logger,
                 outbound: outboundTo.flatMap(Self.origin).map(OutboundService.forward(to:)) ?? .network))
-            for line in StartupBanner.bindingLines(config: config, secretNames: secrets.keys) { Terminal.print(line) }
-            server = try await emulator.start(host: ip ?? config.dev.ip, port: port ?? config.dev.port)
+            for member in members {
+                if members.count > 1 { Terminal.print("Worker \"\(member.config.name)\":") }
+                for line in StartupBanner.bindingLines(config: member.config, secretNames: member.secrets.keys) { Terminal.print(line) }
+            }
+            server = try await workers.start(host: ip ?? config.dev.ip, port: port ?? config.dev.port)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode.failure
@@ -94,7 +87,7 @@ struct DevCommand: AsyncParsableCommand {
         }
         let signal = await ShutdownSignal.wait()
         logger.info("Received \(signal): shutting down")
-        await emulator.shutdown()
+        await workers.shutdown()
     }
 
     /// The origin of `--outbound-to`, if it is an http(s) URL with a host.
