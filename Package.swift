@@ -128,6 +128,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // examples/two-workers: two workers in one process (a service binding, RPC, a Durable
+        // Object of the other worker), built and tested with everything else.
+        .target(name: "TwoWorkersAPI", dependencies: ["EdgeRuntime", "EdgeD1", "EdgeDurableObjects"], path: "examples/two-workers/Sources/TwoWorkersAPI"),
+        .target(name: "TwoWorkersWeb", dependencies: ["TwoWorkersAPI", "EdgeRuntime", "EdgeDurableObjects"], path: "examples/two-workers/Sources/TwoWorkersWeb"),
+        .executableTarget(name: "two-workers", dependencies: ["EdgeCLI", "TwoWorkersAPI", "TwoWorkersWeb"], path: "examples/two-workers/Sources/two-workers"),
+        .testTarget(
+            name: "TwoWorkersTests",
+            dependencies: ["TwoWorkersAPI", "TwoWorkersWeb", "EdgeTesting", "EdgeServer", "EdgeConfig", "two-workers"],
+            path: "examples/two-workers/Tests/TwoWorkersTests"),
 
         .testTarget(
             name: "EdgeRuntimeTests",
