@@ -30,7 +30,7 @@ package struct OutboundFetcher: Fetcher {
     private func answer(_ request: Request) async throws -> Response {
         switch service.kind {
         case .network:
-            return try await OutboundHTTPClient.send(request)
+            return try await OutboundHTTPClient.send(request, logger: logger)
         case .handler(let handler):
             return try await handler(request)
         case .routes(let routes, let unmatched):
@@ -38,9 +38,9 @@ package struct OutboundFetcher: Fetcher {
             guard unmatched == .network else {
                 throw UnroutedFetchError(method: request.method.rawValue, url: request.url, routedHosts: Array(routes.keys))
             }
-            return try await OutboundHTTPClient.send(request)
+            return try await OutboundHTTPClient.send(request, logger: logger)
         case .forward(let origin):
-            return try await OutboundHTTPClient.send(Self.forwarded(request, to: origin))
+            return try await OutboundHTTPClient.send(Self.forwarded(request, to: origin), logger: logger)
         }
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import EdgeRuntime
 import Foundation
 import HTTPTypes
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -28,15 +29,10 @@ enum OutboundHTTPClient {
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }()
 
-    /// Sends `request` and returns the response as soon as its head arrives.
-    /// - Throws: ``TypeError`` for a WebSocket upgrade: Edge opens no outbound WebSocket over
-    ///   the network (a test's ``OutboundService`` handler can answer one with `Response(webSocket:)`).
-    static func send(_ request: Request) async throws -> Response {
-        guard !request.isWebSocketUpgrade else {
-            throw TypeError(
-                "Edge opens no outbound WebSocket over the network (fetch with Upgrade: websocket to \(request.url.absoluteString)); "
-                    + "an OutboundService handler can answer it with Response(webSocket:).")
-        }
+    /// Sends `request` and returns the response as soon as its head arrives. A WebSocket
+    /// upgrade (`Upgrade: websocket`) opens its own connection (``OutboundWebSocket``).
+    static func send(_ request: Request, logger: Logger) async throws -> Response {
+        if request.isWebSocketUpgrade { return try await OutboundWebSocket.open(request, logger: logger) }
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }

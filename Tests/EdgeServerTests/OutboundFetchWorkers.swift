@@ -41,7 +41,8 @@ struct OutboundWorker: Worker {
             case "/error-mode":
                 return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(redirect: .error)))
             case "/timeout":
-                return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(signal: .timeout(milliseconds: 200))))
+                // A minute on the emulator's (virtual) clock: only the test's advance fires it.
+                return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(signal: .timeout(milliseconds: 60_000))))
             case "/in-time":
                 return try await Self.summary(EdgeRuntime.fetch(url, RequestInit(signal: .timeout(milliseconds: 5_000))))
             case "/abort":
@@ -117,6 +118,7 @@ struct UpstreamWorker: Worker {
         case "/slow":
             // Answers long after any signal in these tests fires: a fetch that was not aborted
             // reads "200 late", which the test's text checks catch (no wall-clock bound needed).
+            Slow.arrived.append(query.get("id") ?? "-")
             try await Task.sleep(for: .seconds(30))
             return Response("late")
         case "/drip":
@@ -141,6 +143,11 @@ struct UpstreamWorker: Worker {
             return Response("upstream has no \(request.path)", status: .notFound)
         }
     }
+}
+
+/// The `?id=` of each request `/slow` has received.
+enum Slow {
+    static let arrived = LockedLines()
 }
 
 /// What `/drip` holds back until the test has read its first chunk.

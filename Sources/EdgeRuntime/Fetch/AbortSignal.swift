@@ -23,15 +23,22 @@ public final class AbortSignal: Sendable {
         return signal
     }
 
-    /// `AbortSignal.timeout(ms)`: a signal that aborts with a `TimeoutError` after `milliseconds`
-    /// of wall-clock time.
+    /// `AbortSignal.timeout(ms)`: a signal that aborts with a `TimeoutError` after `milliseconds`.
+    ///
+    /// The delay is a `setTimeout` of the running code, as in workerd (`src/workerd/api/basics.c++`,
+    /// `AbortSignal::timeout` calls `setTimeoutInternal`): it runs on the emulator's clock and ends
+    /// with the invocation, like every timer of a handler. Under `edge dev` that clock is the wall
+    /// clock, as in production. Under `Emulator.test` it is the test's `VirtualClock`, so a test
+    /// fires the timeout with `client.advance(by:)` instead of waiting for it (and a timeout the
+    /// test never advances to never fires, as a `setTimeout` would not); outside any handler it
+    /// is the wall clock.
     public static func timeout(milliseconds: Int) -> AbortSignal {
         let signal = AbortSignal()
-        Task { [weak signal] in
-            try? await Task.sleep(for: .milliseconds(max(0, milliseconds)))
+        // The timer holds the signal until it fires or its invocation ends, as workerd's does.
+        setTimeout({
             // workerd, src/workerd/api/basics.c++ (AbortSignal::timeout).
-            signal?.fire(DOMException("The operation was aborted due to timeout", name: "TimeoutError"))
-        }
+            signal.fire(DOMException("The operation was aborted due to timeout", name: "TimeoutError"))
+        }, Double(max(0, milliseconds)))
         return signal
     }
 
