@@ -107,6 +107,10 @@ extension CryptoKey {
                 let agreement = try P384.KeyAgreement.PrivateKey(rawRepresentation: mine.rawRepresentation)
                 let shared = try agreement.sharedSecretFromKeyAgreement(with: P384.KeyAgreement.PublicKey(rawRepresentation: theirs.rawRepresentation))
                 secret = shared.withUnsafeBytes { Array($0) }
+            case (.p521Private(let mine), .p521Public(let theirs)):
+                let agreement = try P521.KeyAgreement.PrivateKey(rawRepresentation: mine.rawRepresentation)
+                let shared = try agreement.sharedSecretFromKeyAgreement(with: P521.KeyAgreement.PublicKey(rawRepresentation: theirs.rawRepresentation))
+                secret = shared.withUnsafeBytes { Array($0) }
             case (.x25519Private(let mine), .x25519Public(let theirs)):
                 secret = try mine.sharedSecretFromKeyAgreement(with: theirs).withUnsafeBytes { Array($0) }
             default:
@@ -135,7 +139,7 @@ extension CryptoKey {
         switch name {
         case "ECDSA", "ECDH": "EllipticKeyAlgorithm"
         case "HMAC": "HmacKeyAlgorithm"
-        case "RSASSA-PKCS1-v1_5", "RSA-PSS": "RsaHashedKeyAlgorithm"
+        case "RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP": "RsaHashedKeyAlgorithm"
         case let aes where aes.hasPrefix("AES-"): "AesKeyAlgorithm"
         default: "KeyAlgorithm"
         }

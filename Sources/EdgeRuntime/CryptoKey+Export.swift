@@ -49,9 +49,10 @@ extension CryptoKey {
         switch material {
         case .p256Public(let key): return Array(key.x963Representation)
         case .p384Public(let key): return Array(key.x963Representation)
+        case .p521Public(let key): return Array(key.x963Representation)
         case .ed25519Public(let key): return Array(key.rawRepresentation)
         case .x25519Public(let key): return Array(key.rawRepresentation)
-        case .p256Private, .p384Private:
+        case .p256Private, .p384Private, .p521Private:
             throw DOMException.invalidAccess("Raw export of elliptic curve keys is only allowed for public keys.")
         case .ed25519Private, .x25519Private:
             throw DOMException.invalidAccess("Raw export of \(algorithm.name) keys is only allowed for public keys.")
@@ -66,6 +67,7 @@ extension KeyMaterial {
         switch self {
         case .p256Public(let key): Array(key.derRepresentation)
         case .p384Public(let key): Array(key.derRepresentation)
+        case .p521Public(let key): Array(key.derRepresentation)
         case .ed25519Public(let key): Array(key.derRepresentation)
         case .x25519Public(let key): Array(key.derRepresentation)
         case .rsaPublic(let key): Array(key.derRepresentation)
@@ -77,6 +79,7 @@ extension KeyMaterial {
         switch self {
         case .p256Private(let key): Array(key.derRepresentation)
         case .p384Private(let key): Array(key.derRepresentation)
+        case .p521Private(let key): Array(key.derRepresentation)
         case .ed25519Private(let key): Array(key.derRepresentation)
         case .x25519Private(let key): Array(key.derRepresentation)
         case .rsaPrivate(let key): Array(key.pkcs8DERRepresentation)
@@ -95,6 +98,10 @@ extension KeyMaterial {
             return Self.ecJWK("P-384", Array(key.publicKey.rawRepresentation), d: Array(key.rawRepresentation))
         case .p384Public(let key):
             return Self.ecJWK("P-384", Array(key.rawRepresentation), d: nil)
+        case .p521Private(let key):
+            return Self.ecJWK("P-521", Array(key.publicKey.rawRepresentation), d: Array(key.rawRepresentation))
+        case .p521Public(let key):
+            return Self.ecJWK("P-521", Array(key.rawRepresentation), d: nil)
         case .ed25519Private(let key):
             return JsonWebKey(kty: "OKP", alg: "EdDSA", crv: "Ed25519", x: Array(key.publicKey.rawRepresentation).base64URLString,
                               d: Array(key.rawRepresentation).base64URLString)
@@ -134,7 +141,12 @@ extension KeyMaterial {
     /// `integers`: version, n, e, and for a private key d, p, q, dp, dq, qi (PKCS #1's order).
     private static func rsaJWK(_ algorithm: KeyAlgorithm, integers: [[UInt8]]) throws -> JsonWebKey {
         let hash = try WebCryptoHash(algorithm.hash?.name)
-        let alg = (algorithm.name == "RSA-PSS" ? "PS" : "RS") + hash.jwkSuffix
+        // workerd, rsa.c++ `jwkHashAlgorithmName` of each key class.
+        let alg = switch algorithm.name {
+        case "RSA-OAEP": hash == .sha1 ? "RSA-OAEP" : "RSA-OAEP-\(hash.jwkSuffix)"
+        case "RSA-PSS": "PS" + hash.jwkSuffix
+        default: "RS" + hash.jwkSuffix
+        }
         var jwk = JsonWebKey(kty: "RSA", alg: alg, n: integers[1].base64URLString, e: integers[2].base64URLString)
         if integers.count == 9 {
             jwk.d = integers[3].base64URLString

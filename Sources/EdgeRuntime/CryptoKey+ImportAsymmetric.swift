@@ -28,7 +28,10 @@ extension KeyImport {
     /// A JWK's `use`, `key_ops` and `ext` against the usages requested, with workerd's texts.
     private func checkJWKUsage(_ jwk: JsonWebKey) throws {
         let derives = name == "ECDH" || name == "X25519"
-        let expectedUse = derives ? "enc" : "sig"
+        // workerd, keys.c++ `importAsymmetricForWebCrypto`: the `use` and the two key_ops each
+        // family allows.
+        let (expectedUse, op0, op1) = name == "RSA-OAEP" ? ("enc", "encrypt", "wrapKey")
+            : derives ? ("enc", "unused", "unused") : ("sig", "sign", "verify")
         if !usages.isEmpty, let use = jwk.use, use != expectedUse {
             throw DOMException.data(
                 "Asymmetric \"jwk\" key import with usages requires a JSON Web Key with Public Key Use parameter \"use\" (\"\(use)\") equal to \"sig\".")
@@ -47,9 +50,9 @@ extension KeyImport {
                         throw DOMException.data(
                             "A JSON Web Key should have either a Public Key Use parameter (\"use\") or a Key Operations parameter (\"key_ops\"); otherwise, the parameters must be consistent with each other. For public \(name) keys, there are no valid usages,so keys with a non-empty \"key_ops\" parameter are not allowed.")
                     }
-                    guard op == "sign" || op == "verify" else {
+                    guard op == op0 || op == op1 else {
                         throw DOMException.data(
-                            "A JSON Web Key should have either a Public Key Use parameter (\"use\") or a Key Operations parameter (\"key_ops\"); otherwise, the parameters must be consistent with each other. A Public Key Use for \(name) would allow a Key Operations array with only \"sign\" and/or \"verify\" values (not \"\(op)\").")
+                            "A JSON Web Key should have either a Public Key Use parameter (\"use\") or a Key Operations parameter (\"key_ops\"); otherwise, the parameters must be consistent with each other. A Public Key Use for \(name) would allow a Key Operations array with only \"\(op0)\" and/or \"\(op1)\" values (not \"\(op)\").")
                     }
                 }
             }
@@ -71,6 +74,7 @@ enum DERKey {
     static func publicKey(_ der: [UInt8]) -> KeyMaterial? {
         if let key = try? P256.Signing.PublicKey(derRepresentation: der) { return .p256Public(key) }
         if let key = try? P384.Signing.PublicKey(derRepresentation: der) { return .p384Public(key) }
+        if let key = try? P521.Signing.PublicKey(derRepresentation: der) { return .p521Public(key) }
         if names(edwards25519, in: der), let key = try? Curve25519.Signing.PublicKey(derRepresentation: der) {
             return .ed25519Public(key)
         }
@@ -86,6 +90,7 @@ enum DERKey {
     static func privateKey(_ der: [UInt8]) -> KeyMaterial? {
         if let key = try? P256.Signing.PrivateKey(derRepresentation: der) { return .p256Private(key) }
         if let key = try? P384.Signing.PrivateKey(derRepresentation: der) { return .p384Private(key) }
+        if let key = try? P521.Signing.PrivateKey(derRepresentation: der) { return .p521Private(key) }
         if names(edwards25519, in: der), let key = try? Curve25519.Signing.PrivateKey(derRepresentation: der) {
             return .ed25519Private(key)
         }
@@ -121,12 +126,13 @@ enum DERKey {
 }
 
 extension KeyMaterial {
-    /// `"P-256"`, `"P-384"`, `"Ed25519"`, `"X25519"` or `"RSA"`.
+    /// `"P-256"`, `"P-384"`, `"P-521"`, `"Ed25519"`, `"X25519"` or `"RSA"`.
     var kind: String {
         switch self {
         case .secret: "secret"
         case .p256Private, .p256Public: "P-256"
         case .p384Private, .p384Public: "P-384"
+        case .p521Private, .p521Public: "P-521"
         case .ed25519Private, .ed25519Public: "Ed25519"
         case .x25519Private, .x25519Public: "X25519"
         case .rsaPrivate, .rsaPublic: "RSA"

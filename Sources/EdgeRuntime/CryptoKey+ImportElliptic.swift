@@ -1,7 +1,7 @@
 import Crypto
 import _CryptoExtras
 
-/// `importKey` for ECDSA / ECDH on P-256 and P-384 (workerd `ec.c++`, `importEcdsa`,
+/// `importKey` for ECDSA / ECDH on P-256, P-384 and P-521 (workerd `ec.c++`, `importEcdsa`,
 /// `importEcdh`, `ellipticJwkReader`, `importEllipticRaw`) and for Ed25519, NODE-ED25519 and
 /// X25519 (`importEddsa`). Each error is workerd's text.
 extension KeyImport {
@@ -9,7 +9,7 @@ extension KeyImport {
         guard let namedCurve = algorithm.namedCurve else {
             throw TypeError("Missing field \"namedCurve\" in \"algorithm\".")
         }
-        guard let curve = ["P-256", "P-384"].first(where: { $0.lowercased() == namedCurve.lowercased() }) else {
+        guard let curve = ["P-256", "P-384", "P-521"].first(where: { $0.lowercased() == namedCurve.lowercased() }) else {
             throw DOMException.notSupported("Unrecognized or unimplemented EC curve \"\(namedCurve)\" requested.")
         }
         let ecdh = name == "ECDH"
@@ -48,12 +48,17 @@ extension KeyImport {
     private static func rawPoint(_ raw: [UInt8], curve: String) throws -> KeyMaterial {
         let compressed = raw.first == 2 || raw.first == 3
         do {
-            if curve == "P-256" {
+            switch curve {
+            case "P-256":
                 return .p256Public(compressed ? try P256.Signing.PublicKey(compressedRepresentation: raw)
                                               : try P256.Signing.PublicKey(x963Representation: raw))
+            case "P-384":
+                return .p384Public(compressed ? try P384.Signing.PublicKey(compressedRepresentation: raw)
+                                              : try P384.Signing.PublicKey(x963Representation: raw))
+            default:
+                return .p521Public(compressed ? try P521.Signing.PublicKey(compressedRepresentation: raw)
+                                              : try P521.Signing.PublicKey(x963Representation: raw))
             }
-            return .p384Public(compressed ? try P384.Signing.PublicKey(compressedRepresentation: raw)
-                                          : try P384.Signing.PublicKey(x963Representation: raw))
         } catch {
             throw DOMException.data("Failed to import raw EC key data")
         }
@@ -79,15 +84,18 @@ extension KeyImport {
         guard let y = jwk.y.flatMap(base64URLDecode) else {
             throw DOMException.data("Invalid EC key in JSON Web Key; missing \"y\".")
         }
-        let size = curve == "P-256" ? 32 : 48
+        let size = Self.coordinateSize[curve] ?? 32
         guard x.count <= size, y.count <= size else {
             throw DOMException.operation("Invalid EC key; public key coordinates \"x\" and \"y\" are invalid")
         }
         let point = Self.padded(x, to: size) + Self.padded(y, to: size)
         let publicKey: KeyMaterial
         do {
-            publicKey = curve == "P-256" ? .p256Public(try P256.Signing.PublicKey(rawRepresentation: point))
-                                         : .p384Public(try P384.Signing.PublicKey(rawRepresentation: point))
+            switch curve {
+            case "P-256": publicKey = .p256Public(try P256.Signing.PublicKey(rawRepresentation: point))
+            case "P-384": publicKey = .p384Public(try P384.Signing.PublicKey(rawRepresentation: point))
+            default: publicKey = .p521Public(try P521.Signing.PublicKey(rawRepresentation: point))
+            }
         } catch {
             throw DOMException.operation("Invalid EC key; public key coordinates \"x\" and \"y\" are invalid")
         }
@@ -100,20 +108,30 @@ extension KeyImport {
         }
         let scalar = Self.padded(d, to: size)
         do {
-            if curve == "P-256" {
+            let privateKey: KeyMaterial
+            let derivedPoint: [UInt8]
+            switch curve {
+            case "P-256":
                 let key = try P256.Signing.PrivateKey(rawRepresentation: scalar)
-                guard Array(key.publicKey.rawRepresentation) == point else { throw DOMException.data("Invalid EC key in JSON Web Key") }
-                return .p256Private(key)
+                (privateKey, derivedPoint) = (.p256Private(key), Array(key.publicKey.rawRepresentation))
+            case "P-384":
+                let key = try P384.Signing.PrivateKey(rawRepresentation: scalar)
+                (privateKey, derivedPoint) = (.p384Private(key), Array(key.publicKey.rawRepresentation))
+            default:
+                let key = try P521.Signing.PrivateKey(rawRepresentation: scalar)
+                (privateKey, derivedPoint) = (.p521Private(key), Array(key.publicKey.rawRepresentation))
             }
-            let key = try P384.Signing.PrivateKey(rawRepresentation: scalar)
-            guard Array(key.publicKey.rawRepresentation) == point else { throw DOMException.data("Invalid EC key in JSON Web Key") }
-            return .p384Private(key)
+            guard derivedPoint == point else { throw DOMException.data("Invalid EC key in JSON Web Key") }
+            return privateKey
         } catch let error as DOMException {
             throw error
         } catch {
             throw DOMException.operation("Invalid EC key; private key component \"d\" is invalid")
         }
     }
+
+    /// The bytes of a coordinate (and of the private scalar) per curve: P-521's are 66.
+    static let coordinateSize = ["P-256": 32, "P-384": 48, "P-521": 66]
 
     static func padded(_ bytes: [UInt8], to size: Int) -> [UInt8] {
         Array(repeating: 0, count: max(0, size - bytes.count)) + bytes

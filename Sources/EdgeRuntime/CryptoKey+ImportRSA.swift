@@ -1,14 +1,14 @@
 import Crypto
 import _CryptoExtras
 
-/// `importKey` for RSASSA-PKCS1-v1_5 and RSA-PSS (workerd `rsa.c++`, `importRsa`,
+/// `importKey` for RSASSA-PKCS1-v1_5, RSA-PSS and RSA-OAEP (workerd `rsa.c++`, `importRsa`,
 /// `rsaJwkReader`). Each error is workerd's text; where workerd throws a plain `Error` (a JWK
 /// missing a member) Edge throws a `DataError` with the same message. swift-crypto reads keys of
 /// 1024 bits and more.
 extension KeyImport {
     func rsa() throws -> CryptoKey {
         let hash = try WebCryptoHash(algorithm.hash)
-        let (type, usageSet) = try asymmetricUsages(allowed: [.sign, .verify])
+        let (type, usageSet) = try asymmetricUsages(allowed: name == "RSA-OAEP" ? [.encrypt, .decrypt, .wrapKey, .unwrapKey] : [.sign, .verify])
         let material: KeyMaterial
         switch data {
         case .jwk(let jwk):
@@ -35,9 +35,14 @@ extension KeyImport {
                 "RSASSA-PKCS1-v1_5 \"jwk\" key import requires a JSON Web Key with Key Type parameter \"kty\" (\"\(jwk.kty ?? "undefined")\") equal to \"RSA\".")
         }
         if let alg = jwk.alg {
-            let prefix = name == "RSA-PSS" ? "PS" : "RS"
-            let known = ["1": WebCryptoHash.sha1, "256": .sha256, "384": .sha384, "512": .sha512]
-            guard alg.hasPrefix(prefix), let algHash = known[String(alg.dropFirst(2))] else {
+            // workerd's `knownRsaAlgorithms`: any of them is accepted for any RSA variant whose
+            // hash it names.
+            let known: [String: WebCryptoHash] = [
+                "RS1": .sha1, "RS256": .sha256, "RS384": .sha384, "RS512": .sha512,
+                "PS1": .sha1, "PS256": .sha256, "PS384": .sha384, "PS512": .sha512,
+                "RSA-OAEP": .sha1, "RSA-OAEP-256": .sha256, "RSA-OAEP-384": .sha384, "RSA-OAEP-512": .sha512,
+            ]
+            guard let algHash = known[alg] else {
                 throw DOMException.notSupported("Unrecognized or unimplemented algorithm \"\(alg)\" listed in JSON Web Key Algorithm parameter.")
             }
             guard algHash == hash else {

@@ -111,6 +111,8 @@ enum KeyMaterial: Sendable {
     case p256Public(P256.Signing.PublicKey)
     case p384Private(P384.Signing.PrivateKey)
     case p384Public(P384.Signing.PublicKey)
+    case p521Private(P521.Signing.PrivateKey)
+    case p521Public(P521.Signing.PublicKey)
     case ed25519Private(Curve25519.Signing.PrivateKey)
     case ed25519Public(Curve25519.Signing.PublicKey)
     case x25519Private(Curve25519.KeyAgreement.PrivateKey)

@@ -13,7 +13,9 @@ struct KeyPairGeneration {
 
     func generate() throws -> CryptoKeyPair {
         let derives = name == "ECDH" || name == "X25519"
-        let mask: Set<KeyUsage> = derives ? .derivationKeyMask : [.sign, .verify]
+        // workerd, rsa.c++ `generateRsa` for RSA-OAEP's usages.
+        let mask: Set<KeyUsage> = derives ? .derivationKeyMask
+            : name == "RSA-OAEP" ? [.encrypt, .decrypt, .wrapKey, .unwrapKey] : [.sign, .verify]
         let requested = try validateUsages(name, .generate, usages, mask: mask)
         let keyAlgorithm: KeyAlgorithm
         let privateMaterial: KeyMaterial
@@ -30,6 +32,9 @@ struct KeyPairGeneration {
             case "P-384":
                 let key = P384.Signing.PrivateKey()
                 (privateMaterial, publicMaterial) = (.p384Private(key), .p384Public(key.publicKey))
+            case "P-521":
+                let key = P521.Signing.PrivateKey()
+                (privateMaterial, publicMaterial) = (.p521Private(key), .p521Public(key.publicKey))
             default:
                 throw DOMException.notSupported("Unrecognized or unimplemented EC curve \"\(namedCurve)\" requested.")
             }

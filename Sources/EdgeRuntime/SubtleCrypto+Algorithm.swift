@@ -35,13 +35,15 @@ extension SubtleCrypto {
         public var modulusLength: Int?
         /// `publicExponent`, big-endian (RSA generateKey), e.g. `[1, 0, 1]`.
         public var publicExponent: [UInt8]?
+        /// `label` (RSA-OAEP encrypt, decrypt).
+        public var label: [UInt8]?
 
         /// `{ name, ...params }`; give only the members the algorithm takes.
         public init(name: String, hash: String? = nil, length: Int? = nil, namedCurve: String? = nil,
                     iv: [UInt8]? = nil, additionalData: [UInt8]? = nil, tagLength: Int? = nil,
                     counter: [UInt8]? = nil, salt: [UInt8]? = nil, info: [UInt8]? = nil,
                     iterations: Int? = nil, saltLength: Int? = nil, public: CryptoKey? = nil,
-                    modulusLength: Int? = nil, publicExponent: [UInt8]? = nil) {
+                    modulusLength: Int? = nil, publicExponent: [UInt8]? = nil, label: [UInt8]? = nil) {
             self.name = name
             self.hash = hash
             self.length = length
@@ -57,6 +59,7 @@ extension SubtleCrypto {
             self.public = `public`
             self.modulusLength = modulusLength
             self.publicExponent = publicExponent
+            self.label = label
         }
 
         /// A bare algorithm name, as `crypto.subtle.sign("HMAC", key, data)`.
@@ -93,6 +96,10 @@ extension SubtleCrypto.Algorithm {
     public static func rsaPss(hash: String) -> Self { Self(name: "RSA-PSS", hash: hash) }
     /// `{ name: "RSA-PSS", saltLength }` (sign, verify).
     public static func rsaPss(saltLength: Int) -> Self { Self(name: "RSA-PSS", saltLength: saltLength) }
+    /// `{ name: "RSA-OAEP", hash }` (import, generate with `modulusLength` and `publicExponent`).
+    public static func rsaOaep(hash: String) -> Self { Self(name: "RSA-OAEP", hash: hash) }
+    /// `{ name: "RSA-OAEP", label }` (encrypt, decrypt).
+    public static func rsaOaep(label: [UInt8]? = nil) -> Self { Self(name: "RSA-OAEP", label: label) }
     /// `{ name: "PBKDF2", hash, salt, iterations }` (deriveBits, deriveKey).
     public static func pbkdf2(hash: String, salt: [UInt8], iterations: Int) -> Self {
         Self(name: "PBKDF2", hash: hash, salt: salt, iterations: iterations)

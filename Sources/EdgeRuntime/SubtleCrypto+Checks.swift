@@ -5,7 +5,7 @@ import Crypto
 /// (`crypto.c++`, `lookupAlgorithm`); a request names one case-insensitively.
 enum WebCryptoName {
     static let all = [
-        "AES-CTR", "AES-CBC", "AES-GCM", "AES-KW", "HMAC", "PBKDF2", "HKDF", "RSASSA-PKCS1-v1_5", "RSA-PSS",
+        "AES-CTR", "AES-CBC", "AES-GCM", "AES-KW", "HMAC", "PBKDF2", "HKDF", "RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP",
         "ECDSA", "ECDH", "NODE-ED25519", "Ed25519", "X25519",
     ]
 

@@ -3,7 +3,7 @@ import Foundation
 import _CryptoExtras
 
 extension SubtleCrypto {
-    /// `crypto.subtle.sign(algorithm, key, data)`: HMAC, ECDSA (`.ecdsa(hash: "SHA-256")`; the
+    /// `crypto.subtle.sign(algorithm, key, data)`: HMAC, ECDSA on P-256, P-384 and P-521 (`.ecdsa(hash: "SHA-256")`; the
     /// signature is IEEE P1363 `r || s`, as Web Crypto gives it, not DER), Ed25519 /
     /// NODE-ED25519, RSASSA-PKCS1-v1_5 and RSA-PSS (`.rsaPss(saltLength: 32)`).
     public func sign(_ algorithm: Algorithm, _ key: CryptoKey, _ data: some DataProtocol) async throws -> [UInt8] {
@@ -30,6 +30,8 @@ extension CryptoKey {
         case .p256Private(let key):
             return try Self.digest(ecdsaHash(request), data) { Array(try key.signature(for: $0).rawRepresentation) }
         case .p384Private(let key):
+            return try Self.digest(ecdsaHash(request), data) { Array(try key.signature(for: $0).rawRepresentation) }
+        case .p521Private(let key):
             return try Self.digest(ecdsaHash(request), data) { Array(try key.signature(for: $0).rawRepresentation) }
         case .ed25519Private(let key):
             return Array(try key.signature(for: data))
@@ -64,6 +66,10 @@ extension CryptoKey {
         case .p384Public(let key):
             let hash = try ecdsaHash(request)
             guard let parsed = try? P384.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+            return Self.digest(hash, data) { key.isValidSignature(parsed, for: $0) }
+        case .p521Public(let key):
+            let hash = try ecdsaHash(request)
+            guard let parsed = try? P521.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
             return Self.digest(hash, data) { key.isValidSignature(parsed, for: $0) }
         case .ed25519Public(let key):
             guard signature.count == 64 else {

@@ -2,7 +2,7 @@ import Foundation
 
 extension SubtleCrypto {
     /// `crypto.subtle.wrapKey(format, key, wrappingKey, wrapAlgorithm)`: `key` exported in
-    /// `format` (a JWK as its JSON text), then encrypted with AES-KW, AES-GCM, AES-CBC or AES-CTR
+    /// `format` (a JWK as its JSON text), then encrypted with AES-KW, AES-GCM, AES-CBC, AES-CTR or RSA-OAEP
     /// (workerd, crypto.c++ `SubtleCrypto::wrapKey`).
     public func wrapKey<KeyData>(
         _ format: KeyFormat<KeyData>, _ key: CryptoKey, _ wrappingKey: CryptoKey, _ wrapAlgorithm: Algorithm
@@ -17,6 +17,7 @@ extension SubtleCrypto {
         case .jwk(let jwk): bytes = Array(try JSONEncoder().encode(jwk))
         }
         if wrappingKey.algorithm.name == "AES-KW" { return try wrappingKey.aesWrap(bytes) }
+        if wrappingKey.algorithm.name == "RSA-OAEP" { return try wrappingKey.rsaOaepEncrypt(wrapAlgorithm, bytes) }
         return try wrappingKey.aesEncrypt(wrapAlgorithm, bytes)
     }
 
@@ -28,9 +29,11 @@ extension SubtleCrypto {
         _ unwrapAlgorithm: Algorithm, _ unwrappedKeyAlgorithm: Algorithm, _ extractable: Bool, _ keyUsages: [KeyUsage]
     ) async throws -> CryptoKey {
         try validateOperation(unwrappingKey, unwrapAlgorithm, .unwrapKey)
-        let bytes = unwrappingKey.algorithm.name == "AES-KW"
-            ? try unwrappingKey.aesUnwrap(Array(wrappedKey))
-            : try unwrappingKey.aesDecrypt(unwrapAlgorithm, Array(wrappedKey))
+        let bytes = switch unwrappingKey.algorithm.name {
+        case "AES-KW": try unwrappingKey.aesUnwrap(Array(wrappedKey))
+        case "RSA-OAEP": try unwrappingKey.rsaOaepDecrypt(unwrapAlgorithm, Array(wrappedKey))
+        default: try unwrappingKey.aesDecrypt(unwrapAlgorithm, Array(wrappedKey))
+        }
         let data: ImportData
         if format.name == "jwk" {
             guard let jwk = try? JSONDecoder().decode(JsonWebKey.self, from: Data(bytes)), jwk.kty != nil else {
