@@ -33,8 +33,9 @@ public struct URLPattern: Sendable {
             .port: port, .pathname: pathname, .search: search, .hash: hash,
         ]
         var components: [Component: URLPatternRegex] = [:]
-        for (component, pattern) in given {
-            components[component] = try URLPatternRegex(pattern ?? "*", options: component.options, ignoreCase: ignoreCase)
+        // A component not given is `*`, which matches anything: no expression is run for it.
+        for case let (component, pattern?) in given {
+            components[component] = try URLPatternRegex(pattern, options: component.options, ignoreCase: ignoreCase)
         }
         self.components = components
     }
@@ -56,8 +57,12 @@ public struct URLPattern: Sendable {
 
     private func exec(_ url: URL, input: String) -> URLPatternResult? {
         var results: [Component: URLPatternComponentResult] = [:]
-        for (component, regex) in components {
+        for component in Component.allCases {
             let value = component.value(of: url)
+            guard let regex = components[component] else {
+                results[component] = URLPatternComponentResult(input: value, groups: ["0": value])  // `*`
+                continue
+            }
             guard let groups = regex.match(value) else { return nil }
             results[component] = URLPatternComponentResult(input: value, groups: groups)
         }
