@@ -57,6 +57,8 @@ public enum JSON {
 
     /// `JSON.stringify(value)` as UTF-8 bytes.
     public static func bytes<T: Encodable>(_ value: T, options: Options = Options()) throws -> [UInt8] {
+        // Written as it is encoded; the tree below is for the shapes a stream cannot write in order.
+        if let streamed = JSONStreamingEncoder.bytes(value, options: options) { return streamed }
         let encoded = try JSONStringifier.encode(value, options: options)
         var writer = JSONWriter()
         writer.write(encoded, sortedKeys: options.sortedKeys)
