@@ -72,7 +72,7 @@ import Testing
         for times in ["[]", #"{"received":1}"#] {
             #expect(throws: StoreError.self) { try OrderRows.statusTimes(times) }
         }
-        #expect(throws: SyntaxError.self) { try OrderRows.items("[") }
+        #expect(throws: StoreError.self) { try OrderRows.items("[") }
     }
 
     /// Whether a parsed value equals what JSONSerialization made of the same text.

@@ -53,14 +53,10 @@ extension OrderHub {
         if subscribers.isEmpty { return false }
         let data = HubMessage.json(HubMessage.Heartbeat(cursor: board?.cursor ?? 0))
         for (id, subscriber) in subscribers {
-            enqueue(id, event: "heartbeat", eventID: nil, data: data)
+            enqueue(id, subscriber) { try $0.enqueue(event: "heartbeat", id: nil, data: data) }
             if comment { try? subscriber.events.comment("keep-alive") }
         }
         return true
-    }
-
-    func enqueue(_ id: UUID, event: String?, eventID: String?, data: String) {
-        enqueue(id) { try $0.enqueue(event: event, id: eventID, data: data) }
     }
 
     func endStreams() {

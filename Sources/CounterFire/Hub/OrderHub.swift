@@ -132,9 +132,9 @@ public actor OrderHub: DurableObject {
         for (id, subscriber) in subscribers {
             switch subscriber.kind {
             case .kitchen:
-                if let kitchenFrame { enqueue(id) { try $0.enqueue(encoded: kitchenFrame) } }
+                if let kitchenFrame { enqueue(id, subscriber) { try $0.enqueue(encoded: kitchenFrame) } }
             case .tracker(let orderID) where orderID == event.orderID:
-                if let trackerFrame { enqueue(id) { try $0.enqueue(encoded: trackerFrame) } }
+                if let trackerFrame { enqueue(id, subscriber) { try $0.enqueue(encoded: trackerFrame) } }
             case .tracker:
                 continue
             }
@@ -143,9 +143,7 @@ public actor OrderHub: DurableObject {
 
     func send(_ text: String, to socket: WebSocket) {
         let backlog = socket.bufferedAmount
-        guard backlog <= maxBufferedBytes
-            || backlog <= maxBufferedBytes + (socket.deserializeAttachment(as: KitchenSocket.self)?.greetingBytes ?? 0)
-        else {
+        guard backlog <= maxBufferedBytes || backlog <= maxBufferedBytes + KitchenSocket.greetingBytes(of: socket) else {
             socket.close(code: 1008, reason: "Too far behind: reconnect and resume.")
             return
         }
@@ -153,8 +151,7 @@ public actor OrderHub: DurableObject {
     }
 
     /// Queues on one subscriber's stream; a subscriber too far behind (or gone) is dropped.
-    func enqueue(_ id: UUID, _ write: (EventStream) throws -> Void) {
-        guard let subscriber = subscribers[id] else { return }
+    func enqueue(_ id: UUID, _ subscriber: Subscriber, _ write: (EventStream) throws -> Void) {
         do {
             try write(subscriber.events)
         } catch {

@@ -5,6 +5,12 @@ import EdgeRuntime
 /// limit, as a Server-Sent Events subscriber may.
 struct KitchenSocket: Codable {
     let greetingBytes: Int
+
+    /// The greeting size a kitchen socket carries; 0 for a socket without one (every socket
+    /// the hub accepts gets its attachment in the same turn of the gate as its greeting).
+    static func greetingBytes(of socket: WebSocket) -> Int {
+        socket.deserializeAttachment(as: KitchenSocket.self)?.greetingBytes ?? 0
+    }
 }
 
 /// A Server-Sent Events subscriber of the hub. WebSocket subscribers are not listed here: they

@@ -64,17 +64,17 @@ struct OrderRoutes {
 
     func read(_ request: Request, order id: String) async throws -> Response {
         guard KitchenKey.presented(in: request) != nil else { throw APIError.unauthorized }
-        guard let ticket = try await store.ticket(order: id) else { throw APIError.orderNotFound }
+        let ticket = try await store.existingTicket(order: id)
         try await KitchenKey.verify(request, restaurant: ticket.restaurantID, store: store)
         return Response.json(OrderWithEvents(order: ticket, events: try await store.events(order: id)), options: .contract)
     }
 
     func changeStatus(_ request: Request, order id: String) async throws -> Response {
         guard KitchenKey.presented(in: request) != nil else { throw APIError.unauthorized }
-        guard let current = try await store.ticket(order: id) else { throw APIError.orderNotFound }
+        let current = try await store.existingTicket(order: id)
         try await KitchenKey.verify(request, restaurant: current.restaurantID, store: store)
         let input = try StatusChangeInput.parse(try await JSONBody.read(request))
-        switch try await store.changeStatus(order: id, to: input.status, expectedSeq: input.expectedSeq) {
+        switch try await store.changeStatus(current, to: input.status, expectedSeq: input.expectedSeq) {
         case .changed(let ticket, let event):
             HubNotice.send(env: env, ctx: ctx, restaurant: ticket.restaurantID)
             return Response.json(StatusChanged(order: ticket, event: event), options: .contract)

@@ -19,7 +19,7 @@ struct StreamRoutes {
         if let after = request.searchParams.get("after") { query.append(URLQueryItem(name: "after", value: after)) }
         do {
             return try await env.ORDER_HUB.getByName(restaurant).fetch(forwarded(request, path: "/kds", query: query))
-        } catch let error as DurableObjectError where error.message.hasPrefix("Too many WebSockets") {
+        } catch let error as DurableObjectError where error.code == .tooManyWebSockets {
             throw APIError.tooManyConnections(error.message)
         }
     }

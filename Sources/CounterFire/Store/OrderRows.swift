@@ -86,30 +86,23 @@ struct EventRow: Sendable {
 }
 
 enum OrderRows {
-    /// `orders.items`: `[{"name": ..., "quantity": ..., "notes": ...}]`.
+    /// `orders.items`: `[{"name": ..., "quantity": ..., "notes"?: ...}]`.
     static func items(_ text: String) throws -> [OrderItem] {
-        guard case .array(let values) = try JSON.parse(text) else { throw StoreError.corrupt("items is not an array") }
-        return try values.map { value in
-            guard case .object(let fields) = value, case .string(let name)? = fields["name"],
-                let count = fields["quantity"]?.integer
-            else { throw StoreError.corrupt("an item is not {name, quantity}") }
-            switch fields["notes"] {
-            case nil, .null?: return OrderItem(name: name, quantity: count, notes: nil)
-            case .string(let notes)?: return OrderItem(name: name, quantity: count, notes: notes)
-            default: throw StoreError.corrupt("an item's notes is not a string")
-            }
-        }
+        try column("items") { try JSON.parse(text, as: [OrderItem].self) }
     }
 
     /// `orders.status_times`: `{"received": "<timestamp>", ...}`.
     static func statusTimes(_ text: String) throws -> [String: String] {
-        guard case .object(let fields) = try JSON.parse(text) else { throw StoreError.corrupt("status_times is not an object") }
-        var times: [String: String] = [:]
-        for (status, value) in fields {
-            guard case .string(let time) = value else { throw StoreError.corrupt("a status time is not a string") }
-            times[status] = time
+        try column("status_times") { try JSON.parse(text, as: [String: String].self) }
+    }
+
+    /// A JSON column read with the runtime's `JSON.parse`; what it refuses is corrupt data.
+    private static func column<T>(_ name: String, _ read: () throws -> T) throws -> T {
+        do {
+            return try read()
+        } catch {
+            throw StoreError.corrupt("\(name) is not what CounterFire writes (\(error))")
         }
-        return times
     }
 
     static func status(_ text: String) throws -> OrderStatus {

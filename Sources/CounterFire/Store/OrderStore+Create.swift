@@ -26,7 +26,7 @@ extension OrderStore {
         let orderID = "ord_" + (try crypto.getRandomValues(count: 16)).hexString
         let token = (try crypto.getRandomValues(count: 24)).base64URLString
         let tokenHash = crypto.subtle.digest(.sha256, Array(token.utf8)).hexString
-        let now = Timestamp.now()
+        let now = Date(timeIntervalSince1970: Date.now() / 1000).toISOString()  // new Date().toISOString()
         var itemsJSON = JSONWriter()
         itemsJSON.items(input.items)
         var statusTimesJSON = JSONWriter()
@@ -62,20 +62,27 @@ extension OrderStore {
             let cursor = try row.decode(as: CursorRow.self).cursor
             let event = OrderEvent(orderID: orderID, seq: 1, cursor: cursor, type: .created, status: .received, at: now)
             return .created(ticket, event, trackerToken: token)
-        } catch let error as D1Error where error.message.contains("UNIQUE constraint failed: idempotency_key") {
-            return try await replay(restaurant: restaurant, key: idempotencyKey ?? "", requestHash: requestHash)
+        } catch let error as D1Error where error.sqliteExtendedCode == Self.primaryKeyConflict {
+            // A primary key taken: the Idempotency-Key's, unless its row is not there (then
+            // another key was, which no retry can fix).
+            guard let key = idempotencyKey,
+                let outcome = try await replay(restaurant: restaurant, key: key, requestHash: requestHash)
+            else { throw error }
+            return outcome
         }
     }
 
+    /// The extended code of a `PRIMARY KEY` constraint failure (`D1Error.sqliteExtendedCode`).
+    static let primaryKeyConflict = "SQLITE_CONSTRAINT_PRIMARYKEY"
+
     /// The answer to a repeated Idempotency-Key: the first request's order, or a conflict when
-    /// the body differs.
-    private func replay(restaurant: String, key: String, requestHash: String) async throws -> CreateOutcome {
+    /// the body differs; `nil` when the key has no row.
+    private func replay(restaurant: String, key: String, requestHash: String) async throws -> CreateOutcome? {
         struct KeyRow: Decodable { let request_hash: String; let order_id: String; let tracker_token: String }
-        let row = try StoreError.required(
-            await db.prepare("SELECT request_hash, order_id, tracker_token FROM idempotency_key WHERE restaurant_id = ?1 AND key = ?2")
-                .bind(restaurant, key).first(as: KeyRow.self), "idempotency key \(key)")
+        guard let row = try await db.prepare("SELECT request_hash, order_id, tracker_token FROM idempotency_key WHERE restaurant_id = ?1 AND key = ?2")
+            .bind(restaurant, key).first(as: KeyRow.self)
+        else { return nil }
         guard row.request_hash == requestHash else { throw APIError.idempotencyConflict }
-        let ticket = try StoreError.required(await ticket(order: row.order_id), "order \(row.order_id)")
-        return .replayed(ticket, trackerToken: row.tracker_token)
+        return .replayed(try await existingTicket(order: row.order_id), trackerToken: row.tracker_token)
     }
 }

@@ -19,11 +19,7 @@ extension OrderStore {
     /// committed in between, nothing is written: read again and decide again. This ends: each
     /// retry means another change committed, and an order has at most three before it is
     /// terminal. `(order_id, seq)` is unique in the log as a backstop.
-    func changeStatus(order id: String, to next: OrderStatus, expectedSeq: Int?) async throws -> StatusChangeOutcome {
-        guard let ticket = try await ticket(order: id) else { throw APIError.orderNotFound }
-        return try await changeStatus(ticket, to: next, expectedSeq: expectedSeq)
-    }
-
+    ///
     /// Decides on `ticket` as read, and writes if it is still the order's latest seq; otherwise
     /// reads the order again and decides again.
     func changeStatus(_ ticket: Ticket, to next: OrderStatus, expectedSeq: Int?) async throws -> StatusChangeOutcome {
@@ -33,7 +29,7 @@ extension OrderStore {
         if let expectedSeq, expectedSeq != ticket.seq {
             throw APIError.seqConflict(expected: expectedSeq, actual: ticket.seq)
         }
-        let now = Timestamp.now()
+        let now = Date(timeIntervalSince1970: Date.now() / 1000).toISOString()  // new Date().toISOString()
         let newSeq = ticket.seq + 1
         let results = try await db.batch([
             db.prepare("""
@@ -51,7 +47,7 @@ extension OrderStore {
         ])
         guard results[0].meta.changes == 1 else {
             // Another change committed in between: decide again on what it left.
-            return try await changeStatus(order: id, to: next, expectedSeq: expectedSeq)
+            return try await changeStatus(existingTicket(order: id), to: next, expectedSeq: expectedSeq)
         }
         struct CursorRow: Decodable { let cursor: Int }
         let cursor = try StoreError.required(results[3].rows(as: CursorRow.self).first?.cursor, "event \(id)#\(newSeq)")

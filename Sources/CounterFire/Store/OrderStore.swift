@@ -23,6 +23,12 @@ struct OrderStore: Sendable {
         try await db.prepare("SELECT * FROM orders WHERE id = ?1").bind(id).first(as: OrderRow.self)?.ticket()
     }
 
+    /// The order's ticket as it is now. - Throws: ``APIError/orderNotFound``.
+    func existingTicket(order id: String) async throws -> Ticket {
+        guard let ticket = try await ticket(order: id) else { throw APIError.orderNotFound }
+        return ticket
+    }
+
     func ticket(trackerTokenHash hash: String) async throws -> Ticket? {
         try await db.prepare("SELECT * FROM orders WHERE tracker_token_hash = ?1").bind(hash)
             .first(as: OrderRow.self)?.ticket()
