@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Fails unless every line of CounterFire's business logic ran in the Swift tests. The gated files
-# are listed in scripts/coverage-gated.txt (the one list; the READMEs point to it). A listed file
-# that is missing, or that llvm-cov has no line data for (renamed, or no test ever loaded it),
-# fails the gate too.
+# Fails unless every line and every region of CounterFire's business logic ran in the Swift
+# tests. The gated files are listed in scripts/coverage-gated.txt (the one list; the READMEs
+# point to it). A listed file that is missing, or that llvm-cov has no line data for (renamed,
+# or no test ever loaded it), fails the gate too.
+#
+# Regions, not only lines: a line counts as covered when any code on it ran, so a one-line
+# `guard ... else { throw }`, a ternary, a `??` or the right side of `&&` / `||` whose other
+# side never ran passes the line rule. llvm-cov gives each of those sides a region of its own
+# (Swift's coverage has no branch records: llvm-cov reports 0 branches for Swift), so 100 % of
+# regions is the branch rule. What it cannot see is a condition that never came out false
+# where the false side has no code (an `if` without `else`); tests name those cases.
 #   scripts/coverage-gate.sh [SCRATCH [PROFILE_DIR]]
 # PROFILE_DIR holds the .profdata files of this run's `swift test` invocations (scripts/test.sh
 # passes the directory it emptied before its runs); without it, only the last `swift test`
@@ -52,4 +59,28 @@ if [ -n "$uncovered" ]; then
   echo "$uncovered" | while IFS=: read -r file line; do echo "  $file:$line: $(sed -n "${line}p" "$file" | sed 's/^ *//')"; done
   exit 1
 fi
+# Every region: the sides of each guard, ternary, `??`, `&&` / `||`, and the lazily built text
+# of an autoclosure (such as an error message) too. A region is listed once however many
+# functions llvm-cov reports it under, and counts as run when any of them ran it.
+"$llvm_cov" export "$binary" -instr-profile "$profdata" -format=text "${files[@]}" \
+  | python3 -c '
+import json, os, sys
+root, files = os.getcwd() + "/", sys.argv[1:]
+runs = {}
+for function in json.load(sys.stdin)["data"][0]["functions"]:
+    for start_line, start_col, end_line, end_col, count, file_id, _, kind in function["regions"]:
+        path = function["filenames"][file_id].removeprefix(root)
+        if kind == 0 and path in files:
+            key = (path, start_line, start_col, end_line, end_col)
+            runs[key] = max(runs.get(key, 0), count)
+missed = sorted(key for key, count in runs.items() if count == 0)
+if missed:
+    print(f"coverage gate: {len(missed)} of {len(runs)} regions of CounterFire\x27s business logic never ran:")
+    for path, line, col, end_line, end_col in missed:
+        text = open(path).read().split("\n")[line - 1]
+        part = text[col - 1:end_col - 1] if end_line == line else text[col - 1:] + " ..."
+        print(f"  {path}:{line}:{col}: {part.strip()[:100]}")
+    sys.exit(1)
+print(f"coverage gate: all {len(runs)} regions ran")
+' "${files[@]}"
 echo "coverage gate: all $total lines of the ${#files[@]} gated files ran"
