@@ -7,6 +7,8 @@ thread (Playwright's sync API owns the test thread), and the test calls:
   "the server is unreachable". WebSocket and EventSource notice at once.
 - ``cut("blackhole")``: nothing is forwarded and nothing is closed: a silent drop. Neither browser
   API notices; only the page's watchdog does. New connections are accepted and hang.
+- ``held()``: after a blackhole, waits until no write the proxy began before the cut is still
+  going: from then on every byte is held.
 - ``restore()``: forwarding resumes; whatever a blackhole held is delivered, in order.
 - ``rewind = k``: on each new connection whose request line carries ``after=N``, rewrite it to
   ``after=max(0, N - k)``: a server that re-sends events the client already has (at-least-once
@@ -61,6 +63,10 @@ class TcpProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, name="tcp-proxy", daemon=True)
         self._server: asyncio.AbstractServer | None = None
         self._flowing: asyncio.Event | None = None
+        # Writes to a destination under way (between `write` and the end of `drain`), and the
+        # condition a blackhole waits on for them to end.
+        self._writing = 0
+        self._written: asyncio.Condition | None = None
 
     # MARK: test API (called from the test thread)
 
@@ -72,6 +78,11 @@ class TcpProxy:
     def cut(self, mode: str) -> None:
         assert mode in ("rst", "blackhole"), mode
         self._call(self._cut(mode))
+
+    def held(self, timeout: float = 10.0) -> None:
+        """Waits until a blackhole holds everything: no write begun before the cut is under way."""
+        assert self.mode == "blackhole", self.mode
+        self._call(asyncio.wait_for(self._held(), timeout))
 
     def restore(self) -> None:
         self._call(self._restore())
@@ -97,6 +108,7 @@ class TcpProxy:
     async def _start(self) -> None:
         self._flowing = asyncio.Event()
         self._flowing.set()
+        self._written = asyncio.Condition()
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
 
@@ -108,6 +120,10 @@ class TcpProxy:
             self._flowing.set()  # wake pumps held by an earlier blackhole: their pairs are dead
         else:
             self._flowing.clear()
+
+    async def _held(self) -> None:
+        async with self._written:
+            await self._written.wait_for(lambda: self._writing == 0)
 
     async def _restore(self) -> None:
         self.mode = "open"
@@ -185,8 +201,14 @@ class TcpProxy:
                 if first and to_upstream and self.rewind:
                     data = self._rewound(data)
                 first = False
-                dst.write(data)
-                await dst.drain()
+                self._writing += 1
+                try:
+                    dst.write(data)
+                    await dst.drain()
+                finally:
+                    self._writing -= 1
+                    async with self._written:
+                        self._written.notify_all()
         except (ConnectionError, OSError):
             if not pair.dead:
                 self._kill(pair)

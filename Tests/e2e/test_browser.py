@@ -28,8 +28,8 @@ from proxy import TcpProxy
 
 TRANSPORTS = ["ws", "sse"]
 DROP_S = float(os.environ.get("E2E_DROP_S", "3"))
-# Longer than the page's 12 s watchdog: a silent drop is only noticed by the watchdog.
-# The watchdog fires 12-13 s after the last message, which came at most 5 s before the cut.
+# How long a blackhole may take to be noticed: only the page's 12 s watchdog notices a silent
+# drop, 12-13 s after the last message, which came at most 5 s before the cut.
 BLACKHOLE_S = float(os.environ.get("E2E_BLACKHOLE_S", "17"))
 SYNC_TIMEOUT_MS = 45_000
 
@@ -273,15 +273,20 @@ def run_drop_case(page: Page, context: BrowserContext, server: EdgeDev, api: Api
         # The page sees its connection end: nothing in flight lands after that.
         page.wait_for_function("() => window.__kds.status !== 'live'", timeout=SYNC_TIMEOUT_MS, polling=50)
     elif cut == "blackhole":
-        # A blackhole ends nothing the page can see: give bytes the proxy had already passed on
-        # time to be read.
-        time.sleep(0.3)
+        # A blackhole ends nothing the page can see. Wait until the proxy holds every byte (a
+        # write it began before the cut has ended); the page had the whole log before the cut
+        # and nothing was written since, so no message it counts can still be on its way.
+        proxy.held()
+        assert page_state(page)["cursor"] >= api.truth().last_cursor, f"the page lost its place at the cut: {page_state(page)}"
     mark = applied_count(page)
 
     changes_while_cut_off(api, control, seed, None if cut is None else hub)
 
-    hold = BLACKHOLE_S if cut == "blackhole" else DROP_S
-    time.sleep(max(0.0, started + hold - time.monotonic()))
+    if cut == "blackhole":
+        # Held until the page's watchdog has noticed the silence (the page leaves 'live').
+        page.wait_for_function("() => window.__kds.status !== 'live'", timeout=int(BLACKHOLE_S * 1000) + 5_000, polling=100)
+    else:
+        time.sleep(max(0.0, started + DROP_S - time.monotonic()))
     if cut is not None:
         during = applied_count(page) - mark
         assert during == 0, f"{during} messages reached the page while it was cut off: the drop does not work"
