@@ -35,6 +35,12 @@ struct OutboundSocketWorker: Worker {
         for message in messages {
             if message.hasPrefix("b:") { try socket.send(Array(message.dropFirst(2).utf8)) } else { try socket.send(message) }
         }
+        // A script the peer never finishes ends in a close line instead of hanging the test.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10))
+            socket.close(code: 4999, reason: "script timed out")
+        }
+        defer { watchdog.cancel() }
         var expected = Int(query.get("expect") ?? "0") ?? 0
         if expected == 0 { closeIfAsked(socket, query) }
         for await event in socket.events {
