@@ -19,6 +19,8 @@ struct DevCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @OptionGroup var reload: ReloadOptions
+
     @Option(help: "Address to listen on (default: [dev] ip, else 127.0.0.1).")
     var ip: String?
 
@@ -59,6 +61,14 @@ struct DevCommand: AsyncParsableCommand {
         let level = logLevel.loggerLevel ?? .critical
         LoggingSystem.bootstrap { ConsoleLogHandler(label: $0, logLevel: level) }
         let logger = Logger(label: "edge")
+        // Live reload: a supervisor runs each build as a child (`DevCommand+Reload.swift`).
+        let child = try reload.child()
+        if child == nil, let status = try await reload.superviseIfWatching(
+            configs: configs, host: ip ?? config.dev.ip, port: port ?? config.dev.port, logger: logger)
+        {
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
 
         let members = try members(of: configs)
         var lifecycle = LifecycleSettings(hibernateAfter: config.dev.hibernateAfter, evictAfter: config.dev.evictAfter)
@@ -68,22 +78,32 @@ struct DevCommand: AsyncParsableCommand {
         let workers: WorkerGroup
         let server: RunningServer
         do {
-            workers = try await WorkerGroup(members, options: .init(
+            var settings = Emulator.Options(
                 stateRoot: options.stateRoot, applyMigrations: !noMigrate,
                 lifecycle: lifecycle, logger: logger,
-                outbound: outboundTo.flatMap(Self.origin).map(OutboundService.forward(to:)) ?? .network))
-            for member in members {
+                outbound: outboundTo.flatMap(Self.origin).map(OutboundService.forward(to:)) ?? .network)
+            settings.startsAlarms = child == nil  // a reload's build starts them when it takes over
+            workers = try await WorkerGroup(members, options: settings)
+            for member in members where child?.isFirst ?? true {
                 if members.count > 1 { Terminal.print("Worker \"\(member.config.name)\":") }
                 for line in StartupBanner.bindingLines(config: member.config, secretNames: member.secrets.keys) { Terminal.print(line) }
             }
-            server = try await workers.start(host: ip ?? config.dev.ip, port: port ?? config.dev.port)
+            if let child {
+                server = try await child.serve(workers, logger: logger)
+            } else {
+                server = try await workers.start(host: ip ?? config.dev.ip, port: port ?? config.dev.port)
+            }
         } catch {
             Terminal.error("\(error)")
             throw ExitCode.failure
         }
-        if logLevel == .none { Terminal.print(StartupBanner.readyLine(url: server.url)) }
-        if !config.triggers.crons.isEmpty {
+        if logLevel == .none, child?.isFirst ?? true { Terminal.print(StartupBanner.readyLine(url: server.url)) }
+        if !config.triggers.crons.isEmpty, child?.isFirst ?? true {
             Terminal.print("Scheduled Workers are not automatically triggered during local development. To manually trigger a scheduled event, run: curl \"\(server.url)/cdn-cgi/local/scheduled\"")
+        }
+        if let child {
+            await child.waitForEnd(workers, logger: logger)
+            return
         }
         let signal = await ShutdownSignal.wait()
         logger.info("Received \(signal): shutting down")
