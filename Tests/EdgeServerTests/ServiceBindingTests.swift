@@ -57,6 +57,22 @@ import Testing
         }
     }
 
+    @Test func aClassOnlyAnotherWorkerBindsIsHostedByItsOwnWorker() async throws {
+        let fixture = try SessionFixture()
+        defer { fixture.remove() }
+        // api declares the class (migrations, module) but binds it nowhere: gateway's binding alone makes the namespace.
+        let api = SessionFixture.api.replacingOccurrences(of: "[durable_objects]\nbindings = [{ name = \"SHARED\", class_name = \"SharedCounter\" }]\n", with: "")
+        #expect(!api.contains("SHARED"))
+        try await Emulator.test(.live, workers: try fixture.members(api: api)) { client in
+            let first = try await client.execute(.get, "/count?name=solo").text
+            #expect(first.hasPrefix("1 then count 2, id "))
+            let apiClient = try client.worker("api")
+            #expect(apiClient.list().map(\.binding) == ["SharedCounter"])
+            #expect(try apiClient.inspect("SharedCounter", .name("solo")).count == 1)
+            #expect(!apiClient.emulator.bindings.resources.keys.contains("SharedCounter"))
+        }
+    }
+
     @Test(arguments: TestMode.allCases)
     func eachWorkerHasItsOwnVarsAndDatabases(mode: TestMode) async throws {
         let fixture = try SessionFixture()
