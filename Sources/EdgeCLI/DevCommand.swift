@@ -21,6 +21,8 @@ struct DevCommand: AsyncParsableCommand {
 
     @OptionGroup var reload: ReloadOptions
 
+    @OptionGroup var connectionLimits: ConnectionLimitOptions
+
     @Option(help: "Address to listen on (default: [dev] ip, else 127.0.0.1).")
     var ip: String?
 
@@ -56,7 +58,8 @@ struct DevCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configs = try options.loadAll()
+        var configs = try options.loadAll()
+        configs[0].dev.connections = connectionLimits.applied(to: configs[0].dev.connections)
         let config = configs[0]
         let level = logLevel.loggerLevel ?? .critical
         LoggingSystem.bootstrap { ConsoleLogHandler(label: $0, logLevel: level) }
