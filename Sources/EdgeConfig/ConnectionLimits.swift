@@ -5,19 +5,21 @@
 /// [dev]
 /// header_timeout = 15      # seconds to send a whole request head (0: no limit)
 /// body_timeout = 60        # seconds a request body may go without a byte (0: no limit)
-/// keep_alive_timeout = 5   # seconds an idle keep-alive connection stays open (0: no limit)
+/// keep_alive_timeout = 65  # seconds an idle keep-alive connection stays open (0: no limit)
 /// max_connections = 4096   # open connections at most (default: half of `ulimit -n`)
 /// ```
 ///
 /// The defaults are what production HTTP servers use:
-/// - `header_timeout` 15 s and `keep_alive_timeout` 5 s are workerd's, the server behind
-///   `wrangler dev` (capnproto `kj/compat/http.h`, `HttpServerSettings::headerTimeout` and
-///   `pipelineTimeout`, which workerd's `server.c++` leaves at their defaults). Node's
-///   `server.headersTimeout` is 60 s, nginx's `client_header_timeout` 60 s; Node's
-///   `server.keepAliveTimeout` was 5 s for years (65 s since nodejs/node#62782), nginx's
-///   `keepalive_timeout` is 75 s.
+/// - `header_timeout` 15 s is workerd's, the server behind `wrangler dev` (capnproto
+///   `kj/compat/http.h`, `HttpServerSettings::headerTimeout`, which workerd's `server.c++` leaves
+///   at its default). Node's `server.headersTimeout` and nginx's `client_header_timeout` are 60 s.
 /// - `body_timeout` 60 s is nginx's `client_body_timeout`, which, as here, counts between two
 ///   reads, not the whole body; workerd has none, Node only a whole-request `requestTimeout` (300 s).
+/// - `keep_alive_timeout` 65 s is Node's `server.keepAliveTimeout` since nodejs/node#62782 (it was
+///   5 s, workerd's `pipelineTimeout` still is; nginx's `keepalive_timeout` is 75 s). A server
+///   that closes idle connections before its clients do races them: a client reusing a connection
+///   as the server closes it sees a reset. Clients and proxies close theirs after 60 s
+///   (AsyncHTTPClient's pool, common load balancers), so 65 s lets them go first.
 /// - `max_connections`: Node's `server.maxConnections` and Hummingbird have no cap by default,
 ///   nginx 512 `worker_connections`. Edge defaults to half the process's open-file limit, so the
 ///   cap is reached (and answered with a clear 503) well before `accept` fails for lack of files,
@@ -30,8 +32,8 @@ public struct ConnectionLimits: Sendable, Equatable {
     public static let defaultHeaderTimeout = Duration.seconds(15)
     /// The default `body_timeout`: nginx's `client_body_timeout`.
     public static let defaultBodyTimeout = Duration.seconds(60)
-    /// The default `keep_alive_timeout`: workerd's `pipelineTimeout`.
-    public static let defaultKeepAliveTimeout = Duration.seconds(5)
+    /// The default `keep_alive_timeout`: Node's `server.keepAliveTimeout`.
+    public static let defaultKeepAliveTimeout = Duration.seconds(65)
 
     /// `header_timeout` (seconds): how long a client has to send a whole request head, counted
     /// from the connection's opening for its first request and from the first byte for later

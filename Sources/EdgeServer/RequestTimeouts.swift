@@ -20,7 +20,7 @@ import NIOHTTP1
 ///   ``RequestBodyTimeout`` error, the client a 408 (unless the response has begun) and the
 ///   connection closes.
 /// - **idle**: after the last response, with no byte of a next request, the connection closes
-///   after `keep_alive_timeout`, as workerd's `pipelineTimeout`.
+///   after `keep_alive_timeout`, as Node's `keepAliveTimeout` and workerd's `pipelineTimeout`.
 /// - **responding**: the worker has the whole request and answers in its own time; a streaming
 ///   response (`text/event-stream`) is not timed, not even its request's body. A connection whose
 ///   first request asks to upgrade is never timed again: it becomes a WebSocket, which keeps

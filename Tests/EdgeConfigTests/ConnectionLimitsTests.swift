@@ -6,13 +6,13 @@ import Testing
 @Suite struct ConnectionLimitsTests {
     private static let path = URL(fileURLWithPath: "/tmp/edge/wrangler-like.toml")
 
-    @Test("without [dev] the limits are workerd's and nginx's, and the cap is decided at start")
+    @Test("without [dev] the limits are workerd's, nginx's and Node's, and the cap is decided at start")
     func defaults() throws {
         let limits = try WranglerConfig.parse("name = \"x\"\n", at: Self.path).config.dev.connections
         #expect(limits == ConnectionLimits())
         #expect(limits.headerTimeout == .seconds(15))
         #expect(limits.bodyTimeout == .seconds(60))
-        #expect(limits.keepAliveTimeout == .seconds(5))
+        #expect(limits.keepAliveTimeout == .seconds(65))
         #expect(limits.maxConnections == nil)
     }
 
