@@ -81,7 +81,7 @@ extension Connection {
         let changesBefore = totalChanges
         let lastRowIdBefore = lastInsertRowID
 
-        let outcome = try execute(query.sql, query.values.map(\.sqliteValue))
+        let outcome = try execute(query.sql, query.values)
 
         let sizeAfter = try databaseSize()
         let changes = Int(totalChanges - changesBefore)
@@ -102,7 +102,7 @@ extension Connection {
             totalAttempts: 1
         )
         let result = D1QueryResult(
-            columns: outcome.columnNames, rows: outcome.rows.map { $0.map(D1Value.init) }, meta: meta)
+            columns: outcome.columnNames, rows: outcome.rows, meta: meta)
         return (result, sizeAfter)
     }
 }

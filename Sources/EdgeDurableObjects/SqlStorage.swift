@@ -25,7 +25,7 @@ public final class SqlStorage: Sendable {
     /// `sql.exec(query, ...bindings)` with the bindings as an array.
     public func exec(_ query: String, bindings: [SqlStorageValue]) throws -> SqlStorageCursor {
         guard enabled else { throw DurableObjectError.sqlNotEnabled }
-        let result = try file.withConnection { try $0.execute(query, bindings.map(\.sqliteValue)) }
+        let result = try file.withConnection { try $0.execute(query, bindings) }
         return SqlStorageCursor(result)
     }
 

@@ -22,7 +22,7 @@ public final class SqlStorageCursor: Sequence, IteratorProtocol, Sendable {
         columnNames = result.columnNames
         rowsRead = result.rowsRead
         rowsWritten = result.rowsWritten
-        rows = result.rows.map { $0.map(SqlStorageValue.init) }
+        rows = result.rows
     }
 
     /// `cursor.next()`: the next row, or `nil` when done.

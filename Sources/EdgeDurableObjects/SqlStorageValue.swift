@@ -1,58 +1,20 @@
 import EdgeSQLite
 import Foundation
 
-/// A value in `storage.sql`: one of SQLite's five storage classes, as `exec` binds and returns
-/// them (JavaScript sees `null`, numbers, strings and `ArrayBuffer`s).
-public enum SqlStorageValue: Sendable, Hashable {
-    /// `NULL`.
-    case null
-    /// An `INTEGER` (kept as 64 bits; JavaScript would round above 2^53).
-    case integer(Int64)
-    /// A `REAL`.
-    case real(Double)
-    /// `TEXT`.
-    case text(String)
-    /// A `BLOB`.
-    case blob([UInt8])
+/// A value in `storage.sql` (workers-types' `SqlStorageValue`): one of SQLite's five storage
+/// classes, `.null`, `.integer(Int64)`, `.real(Double)`, `.text(String)`, `.blob([UInt8])`, as
+/// `exec` binds and returns them (JavaScript sees `null`, numbers, strings and `ArrayBuffer`s).
+/// An `INTEGER` keeps its 64 bits; JavaScript would round above 2^53.
+///
+/// Literals work (`nil`, `42`, `3.5`, `"text"`, `true` as 1); `isNull`, `doubleValue`,
+/// `stringValue`, ``intValue`` and ``blobValue`` read it. It is the same type as D1's
+/// `D1Value`: the SQLite layer's value, named as each API names it.
+public typealias SqlStorageValue = SQLiteValue
 
-    init(_ value: SQLiteValue) {
-        switch value {
-        case .null: self = .null
-        case .integer(let value): self = .integer(value)
-        case .real(let value): self = .real(value)
-        case .text(let value): self = .text(value)
-        case .blob(let value): self = .blob(value)
-        }
-    }
-
-    var sqliteValue: SQLiteValue {
-        switch self {
-        case .null: .null
-        case .integer(let value): .integer(value)
-        case .real(let value): .real(value)
-        case .text(let value): .text(value)
-        case .blob(let value): .blob(value)
-        }
-    }
-
+extension SqlStorageValue {
     /// The integer, or `nil`.
     public var intValue: Int? {
         if case .integer(let value) = self { return Int(value) }
-        return nil
-    }
-
-    /// The number (integer or real), or `nil`.
-    public var doubleValue: Double? {
-        switch self {
-        case .integer(let value): Double(value)
-        case .real(let value): value
-        default: nil
-        }
-    }
-
-    /// The text, or `nil`.
-    public var stringValue: String? {
-        if case .text(let value) = self { return value }
         return nil
     }
 
@@ -61,9 +23,6 @@ public enum SqlStorageValue: Sendable, Hashable {
         if case .blob(let value) = self { return value }
         return nil
     }
-
-    /// Whether this is `NULL`.
-    public var isNull: Bool { self == .null }
 
     /// The value as `JSONSerialization` takes it, for decoding rows.
     var jsonObject: Any {
@@ -75,21 +34,6 @@ public enum SqlStorageValue: Sendable, Hashable {
         case .blob(let value): value.map { NSNumber(value: $0) }
         }
     }
-}
-
-extension SqlStorageValue: ExpressibleByNilLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
-{
-    /// `nil` is `NULL`.
-    public init(nilLiteral: ()) { self = .null }
-    /// An integer literal is an `INTEGER`.
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    /// A floating-point literal is a `REAL`.
-    public init(floatLiteral value: Double) { self = .real(value) }
-    /// A string literal is `TEXT`.
-    public init(stringLiteral value: String) { self = .text(value) }
-    /// Booleans are stored as 1 and 0, as SQLite does.
-    public init(booleanLiteral value: Bool) { self = .integer(value ? 1 : 0) }
 }
 
 /// A Swift value `storage.sql.exec` can bind to a `?` parameter.

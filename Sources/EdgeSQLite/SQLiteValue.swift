@@ -27,16 +27,3 @@ public enum SQLiteValue: Sendable, Hashable {
         }
     }
 }
-
-extension SQLiteValue: CustomStringConvertible {
-    /// A short rendering for logs and test failures: text is quoted, blobs show their size.
-    public var description: String {
-        switch self {
-        case .null: "NULL"
-        case .integer(let value): String(value)
-        case .real(let value): String(value)
-        case .text(let value): "'\(value)'"
-        case .blob(let bytes): "<blob \(bytes.count) bytes>"
-        }
-    }
-}
