@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 
 /// The connection's `sqlite3_set_authorizer` callback state and rules (workerd's
 /// `SqliteDatabase::isAuthorized` with the `SqlStorageRegulator`).
@@ -154,7 +154,7 @@ final class Authorizer {
 
     /// workerd's `ALLOWED_SQLITE_FUNCTIONS` (src/workerd/util/sqlite.c++). Functions this SQLite
     /// build lacks are listed anyway; calling them fails with `no such function`.
-    private static let allowedFunctions: Set<String> = [
+    static let allowedFunctions: Set<String> = [
         // Core functions.
         "abs", "changes", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull", "iif",
         "instr", "last_insert_rowid", "length", "like", "likelihood", "likely", "load_extension", "lower",
