@@ -144,6 +144,20 @@ struct SQLiteBuildTests {
         }
     }
 
+    @Test("a DEFAULT expression's functions are authorized in any case, as workerd compares them (cloudflare/workerd#7192)")
+    func defaultExpressionFunctions() async throws {
+        try await withConnection { connection, _ in
+            _ = try connection.execute("""
+                CREATE TABLE stamped (a, at TEXT DEFAULT CURRENT_TIMESTAMP, day TEXT DEFAULT (Date('now')));
+                INSERT INTO stamped (a) VALUES (1)
+                """)
+            #expect(try connection.execute("SELECT count(*) FROM stamped WHERE at IS NOT NULL AND day IS NOT NULL").rows == [[.integer(1)]])
+            await expectError("not authorized to use function: sqlite_version at offset 43: SQLITE_ERROR") {
+                _ = try connection.execute("CREATE TABLE versioned (a, v TEXT DEFAULT (sqlite_version()))")
+            }
+        }
+    }
+
     /// Allowed names `pragma_function_list` does not list, and why.
     static let allowedButUnlisted: Set<String> = [
         // Not SQLite's names: its scalar max() and min() are listed as "max" and "min".
