@@ -48,26 +48,26 @@ enum ProductionFunctions {
 
     /// How one math function computes its result (the shapes of func.c's `ceilingFunc`,
     /// `logFunc`, `math1Func`, `math2Func` and `piFunc`).
-    private enum Shape {
+    private enum Shape: Sendable {
         /// INTEGER unchanged, REAL through the function.
-        case rounding((Double) -> Double)
-        case unary((Double) -> Double)
-        case binary((Double, Double) -> Double)
+        case rounding(@Sendable (Double) -> Double)
+        case unary(@Sendable (Double) -> Double)
+        case binary(@Sendable (Double, Double) -> Double)
         /// One-argument logarithm: NULL for x <= 0.
-        case logarithm((Double) -> Double)
+        case logarithm(@Sendable (Double) -> Double)
         /// `log(B, X)`: ln(X) / ln(B), NULL unless ln(B) > 0 and X > 0.
         case logarithmWithBase
         case pi
     }
 
-    private struct MathFunction {
+    private struct MathFunction: Sendable {
         let name: String
         let arguments: Int32
         let shape: Shape
     }
 
     /// SQLite's math functions (sqlite.org/lang_mathfunc.html), in func.c's order.
-    nonisolated(unsafe) private static let math: [MathFunction] = [
+    private static let math: [MathFunction] = [
         MathFunction(name: "ceil", arguments: 1, shape: .rounding { ceil($0) }),
         MathFunction(name: "ceiling", arguments: 1, shape: .rounding { ceil($0) }),
         MathFunction(name: "floor", arguments: 1, shape: .rounding { floor($0) }),
