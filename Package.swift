@@ -29,14 +29,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Only for the SQLite it vendors (3.54.1, module VaporCSQLite, symbols prefixed
+        // sqlite_nio_): Edge's own layer (EdgeSQLite) sits on that C module, so the process holds
+        // one SQLite and it is at least production's (see Sources/EdgeSQLite/README.md).
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
-        // SQLite's C API, from the system library (libsqlite3-dev).
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The one C function Swift cannot call itself: sqlite3_db_config is variadic.
+        .target(
+            name: "CSQLite",
+            dependencies: [.product(name: "SQLiteNIO", package: "sqlite-nio")]),
         // A thin, careful Swift layer over SQLite shared by D1 and Durable Object storage.
         .target(
             name: "EdgeSQLite",
-            dependencies: ["CSQLite"]),
+            dependencies: ["CSQLite", .product(name: "SQLiteNIO", package: "sqlite-nio")]),
         // Workers API types: no I/O.
         .target(
             name: "EdgeRuntime",
@@ -120,7 +126,7 @@ let package = Package(
             name: "edge-bench",
             dependencies: [
                 "EdgeServer", "EdgeRuntime", "EdgeD1", "EdgeDurableObjects", "CounterFire", "EdgeConfig",
-                "CSQLite",  // the raw SQLite baseline of figure 2
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),  // VaporCSQLite: the raw SQLite baseline of figure 2
                 .product(name: "Hummingbird", package: "hummingbird"),  // the bare server of figure 1
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

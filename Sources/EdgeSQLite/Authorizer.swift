@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 
 /// The connection's `sqlite3_set_authorizer` callback state and rules (workerd's
 /// `SqliteDatabase::isAuthorized` with the `SqlStorageRegulator`).
@@ -55,7 +55,7 @@ final class Authorizer {
         case SQLITE_PRAGMA:
             return Self.isAllowedPragma(first ?? "", argument: second)
         case SQLITE_FUNCTION:
-            return second.map(Self.allowedFunctions.contains) ?? false
+            return second.map(Self.isAllowedFunction) ?? false
         case SQLITE_CREATE_VTABLE, SQLITE_DROP_VTABLE:
             guard let module = second?.lowercased(), Self.allowedModules.contains(module) else { return false }
             return Self.isAllowedName(first)
@@ -152,9 +152,20 @@ final class Authorizer {
 
     private static let allowedModules: Set<String> = ["fts5", "fts5vocab", "rtree", "rtree_i32"]
 
+    /// Whether application SQL may call the function `name`, compared as SQLite compares names
+    /// (`sqlite3_stricmp`: ASCII letters only), as workerd does since cloudflare/workerd#7192.
+    /// Recent SQLite (3.54.1 here) asks the authorizer about the functions of a column's DEFAULT
+    /// expression with the name as written (`DEFAULT CURRENT_TIMESTAMP`), elsewhere with its own
+    /// lowercase name.
+    static func isAllowedFunction(_ name: String) -> Bool {
+        if allowedFunctions.contains(name) { return true }
+        let folded = String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return allowedFunctions.contains(folded)
+    }
+
     /// workerd's `ALLOWED_SQLITE_FUNCTIONS` (src/workerd/util/sqlite.c++). Functions this SQLite
     /// build lacks are listed anyway; calling them fails with `no such function`.
-    private static let allowedFunctions: Set<String> = [
+    static let allowedFunctions: Set<String> = [
         // Core functions.
         "abs", "changes", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull", "iif",
         "instr", "last_insert_rowid", "length", "like", "likelihood", "likely", "load_extension", "lower",

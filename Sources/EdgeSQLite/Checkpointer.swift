@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 import Synchronization
 
 #if canImport(Glibc)
@@ -47,7 +47,7 @@ final class Checkpointer: Sendable {
     /// Installs the checkpointer as `db`'s WAL hook, replacing the automatic checkpoint.
     func install(on db: OpaquePointer) {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        sqlite3_wal_hook(db, { context, db, _, frames in
+        sqlite_nio_sqlite3_wal_hook(db, { context, db, _, frames in
             guard let context, let db else { return SQLITE_OK }
             Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().committed(frames: frames, db: db)
             return SQLITE_OK
@@ -58,7 +58,7 @@ final class Checkpointer: Sendable {
     private func committed(frames: Int32, db: OpaquePointer) {
         if frames >= Self.hardLimit || exchange(.finished, .idle) {
             var copied: Int32 = 0
-            sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied)
+            sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied)
             let before = backfilled.exchange(0, ordering: .relaxed)
             pagesCopiedByCommits.add(max(0, Int(copied) - before), ordering: .relaxed)
             return
@@ -66,7 +66,7 @@ final class Checkpointer: Sendable {
         guard frames >= Self.threshold, !closed.load(ordering: .acquiring), exchange(.idle, .running) else { return }
         if !startThread() {
             // No thread: checkpoint here, as SQLite would have.
-            sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             phase.store(Phase.idle.rawValue, ordering: .releasing)
         }
     }
@@ -101,13 +101,13 @@ final class Checkpointer: Sendable {
         defer { phase.store(Phase.finished.rawValue, ordering: .releasing) }
         guard !closed.load(ordering: .acquiring) else { return }
         var db: OpaquePointer?
-        defer { sqlite3_close_v2(db) }
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db else { return }
+        defer { sqlite_nio_sqlite3_close_v2(db) }
+        guard sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db else { return }
         // A connection finds the log when it first reads the database; until then (SQLite
         // 3.40) a checkpoint does nothing.
-        sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nil, nil, nil)
+        sqlite_nio_sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nil, nil, nil)
         var copied: Int32 = 0
-        if sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied) == SQLITE_OK, copied > 0 {
+        if sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied) == SQLITE_OK, copied > 0 {
             backfilled.store(Int(copied), ordering: .relaxed)
             pagesCopiedInBackground.add(Int(copied), ordering: .relaxed)
         }

@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 
 extension Connection {
     /// Prepares `sql`, which must hold exactly one statement.
@@ -91,7 +91,7 @@ extension Connection {
         var tail: UnsafePointer<CChar>?
         let start = text.base + offset
         let flags = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
-        let result = sqlite3_prepare_v3(db, start, Int32(clamping: text.count - offset), flags, &handle, &tail)
+        let result = sqlite_nio_sqlite3_prepare_v3(db, start, Int32(clamping: text.count - offset), flags, &handle, &tail)
         guard result == SQLITE_OK else {
             if result & 0xff == SQLITE_AUTH, authorizer.refusedTransaction { throw .transactionRefused }
             throw SQLiteError(result: result, db: db)
@@ -119,10 +119,10 @@ struct PreparedKey: Hashable {
 /// it, so that a stale "at offset N" would appear in their message. Preparing an empty string
 /// succeeds and resets it; it is only done when an error is pending.
 private func clearErrorOffset(_ db: OpaquePointer) {
-    guard sqlite3_errcode(db) != SQLITE_OK else { return }
+    guard sqlite_nio_sqlite3_errcode(db) != SQLITE_OK else { return }
     var handle: OpaquePointer?
-    sqlite3_prepare_v3(db, "", 0, 0, &handle, nil)
-    sqlite3_finalize(handle)
+    sqlite_nio_sqlite3_prepare_v3(db, "", 0, 0, &handle, nil)
+    sqlite_nio_sqlite3_finalize(handle)
 }
 
 /// SQL text copied into a buffer SQLite can point into, with byte offsets.

@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 
 extension Connection {
     /// Runs `body` atomically: its changes are all committed when it returns, and all rolled

@@ -1,4 +1,5 @@
 import CSQLite
+import VaporCSQLite
 
 #if canImport(Glibc)
 import Glibc
@@ -25,6 +26,9 @@ import Darwin
 /// - a busy timeout (default 5 s), so a database another connection has locked makes this one
 ///   wait, and only then fail with `database is locked` (`SQLITE_BUSY`);
 /// - production's ``Limits`` and `SQLITE_DBCONFIG_DEFENSIVE`;
+/// - what production's SQLite build has and this one (sqlite-nio's) does not
+///   (``configureAsProduction(_:)``): double-quoted string literals, `secure_delete` off, only
+///   production's virtual table modules, the math functions (``ProductionFunctions``);
 /// - the ``Authorization`` authorizer, in ``Authorization/user`` mode.
 public final class Connection {
     /// How a connection is opened.
@@ -68,26 +72,30 @@ public final class Connection {
         self.checkpointer = Checkpointer(path: path)
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        let result = sqlite3_open_v2(path, &db, flags, nil)
+        let result = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
         guard result == SQLITE_OK, let db else {
             let error = SQLiteError(result: result, db: db)
-            sqlite3_close_v2(db)
+            sqlite_nio_sqlite3_close_v2(db)
             throw error
         }
         handle = db
-        sqlite3_extended_result_codes(db, 1)
+        sqlite_nio_sqlite3_extended_result_codes(db, 1)
         let timeout = configuration.busyTimeout.components
-        sqlite3_busy_timeout(db, Int32(clamping: timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000))
+        sqlite_nio_sqlite3_busy_timeout(db, Int32(clamping: timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000))
         configuration.limits.apply(to: db)
-        Self.enableDefensiveMode(db)
         installAuthorizer(db)
         do {
+            try Self.configureAsProduction(db)
             try withAuthorization(.trusted) { () throws(SQLiteError) in
                 _ = try execute("PRAGMA journal_mode=WAL")
                 _ = try execute("PRAGMA synchronous=NORMAL")
                 _ = try execute("PRAGMA foreign_keys=ON")
-                // Debian's SQLite defaults recursive triggers on; production's build leaves them off.
+                // Production's build leaves recursive triggers off, as SQLite's default is; said
+                // here so the connection does not depend on how its library was compiled.
                 _ = try execute("PRAGMA recursive_triggers=OFF")
+                // sqlite-nio compiles SQLITE_SECURE_DELETE (deleted content overwritten with
+                // zeros); production's build does not, so the default is off there.
+                _ = try execute("PRAGMA secure_delete=OFF")
             }
             checkpointer.install(on: db)
         } catch {
@@ -107,12 +115,12 @@ public final class Connection {
         // The checkpoint thread's connection first: the last one to close checkpoints and
         // removes the WAL.
         checkpointer.close()
-        sqlite3_wal_hook(db, nil, nil)
+        sqlite_nio_sqlite3_wal_hook(db, nil, nil)
         cachedStatements = [:]
         preparedStatements = [:]
-        sqlite3_set_authorizer(db, nil, nil)
+        sqlite_nio_sqlite3_set_authorizer(db, nil, nil)
         // close_v2 defers the close until any statement still held elsewhere is finalized.
-        sqlite3_close_v2(db)
+        sqlite_nio_sqlite3_close_v2(db)
         handle = nil
     }
 
@@ -145,7 +153,7 @@ public final class Connection {
 
     private func installAuthorizer(_ db: OpaquePointer) {
         let context = Unmanaged.passUnretained(authorizer).toOpaque()
-        sqlite3_set_authorizer(db, { context, action, first, second, database, _ in
+        sqlite_nio_sqlite3_set_authorizer(db, { context, action, first, second, database, _ in
             guard let context else { return SQLITE_DENY }
             let authorizer = Unmanaged<Authorizer>.fromOpaque(context).takeUnretainedValue()
             let allowed = authorizer.isAuthorized(
@@ -160,18 +168,18 @@ public final class Connection {
     /// Rows changed by every INSERT, UPDATE and DELETE since the connection opened, including
     /// trigger and foreign-key actions (`sqlite3_total_changes64`).
     public var totalChanges: Int64 {
-        handle.map { sqlite3_total_changes64($0) } ?? 0
+        handle.map { sqlite_nio_sqlite3_total_changes64($0) } ?? 0
     }
 
     /// The rowid of the last row inserted into a rowid table on this connection
     /// (`sqlite3_last_insert_rowid`); 0 before any insert.
     public var lastInsertRowID: Int64 {
-        handle.map { sqlite3_last_insert_rowid($0) } ?? 0
+        handle.map { sqlite_nio_sqlite3_last_insert_rowid($0) } ?? 0
     }
 
     /// Whether a transaction is open (`sqlite3_get_autocommit` is off).
     public var isInTransaction: Bool {
-        handle.map { sqlite3_get_autocommit($0) == 0 } ?? false
+        handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false
     }
 
     /// The bytes the database's pages hold: (page_count - freelist_count) * page_size, as
@@ -197,19 +205,14 @@ public final class Connection {
         return (pages - free) * pageSize
     }
 
-    /// A copy of the whole database as one SQLite file image (`sqlite3_serialize`), as
-    /// `sqlite3 .backup` would write it.
+    /// A copy of the whole database as one SQLite file image, page for page, as `sqlite3 .backup`
+    /// would write it.
+    ///
+    /// sqlite-nio's SQLite omits `sqlite3_serialize` (`SQLITE_OMIT_DESERIALIZE`), so the pages go
+    /// through SQLite's online backup API into a temporary file, which is read and removed.
     public func serialize() throws(SQLiteError) -> [UInt8] {
         let db = try database()
-        var size: sqlite3_int64 = 0
-        // sqlite3_serialize reads `PRAGMA page_count` itself, which the user authorizer refuses.
-        let data = withAuthorization(.trusted) { sqlite3_serialize(db, "main", &size, 0) }
-        guard let data else {
-            if size == 0 { return [] }
-            throw SQLiteError(code: SQLITE_ERROR, message: "unable to serialize the database")
-        }
-        defer { sqlite3_free(data) }
-        return Array(UnsafeBufferPointer(start: data, count: Int(size)))
+        return try DatabaseImage.copy(of: db)
     }
 
     /// Runs one internal statement, kept prepared, in trusted mode; returns its rows.
@@ -227,24 +230,35 @@ public final class Connection {
         }
     }
 
-    // MARK: Defensive mode
+    // MARK: Production's build
 
-    /// Sets `SQLITE_DBCONFIG_DEFENSIVE`, which stops SQL from corrupting the file on purpose
-    /// (writable_schema, FTS shadow tables, sqlite_dbpage).
-    ///
-    /// `sqlite3_db_config` is variadic and Swift cannot call C variadic functions, so it is
-    /// called through a fixed prototype where that is the same call: on x86-64 (System V and
-    /// macOS) and on Linux arm64, the variadic integer arguments travel in the same registers as
-    /// fixed ones. Apple arm64 passes variadic arguments on the stack, so it is skipped there.
-    /// A one-line non-variadic wrapper in CSQLite's shim header would remove this.
-    private static func enableDefensiveMode(_ db: OpaquePointer) {
-        #if arch(x86_64) || (os(Linux) && arch(arm64))
-        typealias DBConfigInt = @convention(c) (OpaquePointer?, Int32, Int32, UnsafeMutablePointer<Int32>?) -> Int32
-        guard let program = dlopen(nil, RTLD_NOW) else { return }
-        defer { dlclose(program) }
-        guard let symbol = dlsym(program, "sqlite3_db_config") else { return }
-        let dbConfig = unsafeBitCast(symbol, to: DBConfigInt.self)
-        _ = dbConfig(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nil)
-        #endif
+    /// The virtual table modules production's SQLite has: workerd's build enables FTS5 and R*Tree
+    /// besides SQLite's built-in JSON table functions (`build/BUILD.sqlite3`). sqlite-nio's adds
+    /// FTS3/FTS4, `dbstat` and `sqlite_stmt`, which production answers with `no such table` or
+    /// `no such module`; they are dropped from each connection.
+    static let productionModules = [
+        "json_each", "json_tree", "jsonb_each", "jsonb_tree", "fts5", "fts5vocab", "rtree", "rtree_i32",
+    ]
+
+    /// Sets what production's SQLite build has and sqlite-nio's does not, where SQLite lets a
+    /// connection set it:
+    /// - `SQLITE_DBCONFIG_DEFENSIVE`, as workerd's `SqliteDatabase::setupSecurity` sets it;
+    /// - double-quoted string literals in DML and DDL (`SQLITE_DBCONFIG_DQS_DML`/`_DDL`):
+    ///   workerd's build leaves `SQLITE_DQS` at SQLite's default (3, both allowed), so
+    ///   `SELECT "x"` with no column `x` is the text `x` there; sqlite-nio compiles `SQLITE_DQS=0`;
+    /// - only ``productionModules`` (`sqlite3_drop_modules`);
+    /// - the math functions and `load_extension` (``ProductionFunctions``).
+    static func configureAsProduction(_ db: OpaquePointer) throws(SQLiteError) {
+        for option in [SQLITE_DBCONFIG_DEFENSIVE, SQLITE_DBCONFIG_DQS_DML, SQLITE_DBCONFIG_DQS_DDL] {
+            let result = edge_sqlite3_db_config_int(db, option, 1, nil)
+            guard result == SQLITE_OK else { throw SQLiteError(result: result, db: db) }
+        }
+        var keep = productionModules.map { strdup($0) } + [nil]
+        defer { keep.forEach { free($0) } }
+        let result = keep.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { sqlite_nio_sqlite3_drop_modules(db, $0.baseAddress) }
+        }
+        guard result == SQLITE_OK else { throw SQLiteError(result: result, db: db) }
+        try ProductionFunctions.register(on: db)
     }
 }

@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 
 /// Run-time limits applied to a connection with `sqlite3_limit`
 /// (<https://www.sqlite.org/c3ref/c_limit_attached.html>).
@@ -56,15 +56,15 @@ public struct Limits: Sendable, Hashable {
     )
 
     func apply(to db: OpaquePointer) {
-        sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, sqlLength)
-        sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, variableNumber)
-        sqlite3_limit(db, SQLITE_LIMIT_COLUMN, columns)
-        sqlite3_limit(db, SQLITE_LIMIT_LENGTH, length)
-        sqlite3_limit(db, SQLITE_LIMIT_FUNCTION_ARG, functionArguments)
-        sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, likePatternLength)
-        sqlite3_limit(db, SQLITE_LIMIT_COMPOUND_SELECT, compoundSelect)
-        sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, expressionDepth)
-        sqlite3_limit(db, SQLITE_LIMIT_TRIGGER_DEPTH, triggerDepth)
-        sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, attached)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, sqlLength)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, variableNumber)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_COLUMN, columns)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_LENGTH, length)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_FUNCTION_ARG, functionArguments)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, likePatternLength)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_COMPOUND_SELECT, compoundSelect)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, expressionDepth)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_TRIGGER_DEPTH, triggerDepth)
+        sqlite_nio_sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, attached)
     }
 }

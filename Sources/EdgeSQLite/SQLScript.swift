@@ -1,9 +1,7 @@
-import CSQLite
-
 /// SQL text holding any number of statements, split the way SQLite itself reads it.
 ///
-/// Splitting uses `sqlite3_complete()`, SQLite's own tokenizer, which knows string literals,
-/// quoted identifiers, comments and `CREATE TRIGGER ... BEGIN ...; END` bodies: a `;` ends a
+/// Splitting uses SQLite's `sqlite3_complete()` state machine (``isComplete(_:)``), which knows
+/// string literals, quoted identifiers, comments and `CREATE TRIGGER ... BEGIN ...; END` bodies: a `;` ends a
 /// statement only where SQLite would end it. This is what scripts (`d1 execute --file`,
 /// migrations) need: each statement then runs, and is limited, on its own, whereas one
 /// prepare call over the whole text would count the whole text against `SQLITE_LIMIT_SQL_LENGTH`.
@@ -34,11 +32,7 @@ public struct SQLScript: Sendable, Hashable {
             start = end
         }
         for index in bytes.indices where bytes[index] == UInt8(ascii: ";") {
-            let candidate = Array(bytes[start...index]) + [0]
-            let complete = candidate.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { sqlite3_complete($0.baseAddress!) }
-            }
-            if complete != 0 { emit(index + 1) }
+            if Self.isComplete(bytes[start...index]) { emit(index + 1) }
         }
         emit(bytes.count)
         return statements

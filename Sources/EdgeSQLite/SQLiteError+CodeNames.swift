@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 
 // SQLite keeps the names of its result codes internal; these tables are the public list
 // (https://www.sqlite.org/rescode.html), as workerd's `namedErrorCode` and

@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 
 /// An error from SQLite, or from one of the rules this layer enforces on SQLite's behalf.
 ///
@@ -54,13 +54,13 @@ public struct SQLiteError: Error, Sendable, Hashable {
     /// Reads the error SQLite recorded on `db` for the result code `result`.
     init(result: Int32, db: OpaquePointer?) {
         let message: String
-        if let db, let text = sqlite3_errmsg(db) {
+        if let db, let text = sqlite_nio_sqlite3_errmsg(db) {
             message = String(cString: text)
         } else {
-            message = String(cString: sqlite3_errstr(result))
+            message = String(cString: sqlite_nio_sqlite3_errstr(result))
         }
-        let offset = db.map { Int(sqlite3_error_offset($0)) } ?? -1
-        let extended = db.map { sqlite3_extended_errcode($0) } ?? result
+        let offset = db.map { Int(sqlite_nio_sqlite3_error_offset($0)) } ?? -1
+        let extended = db.map { sqlite_nio_sqlite3_extended_errcode($0) } ?? result
         self.init(
             code: result & 0xff,
             extendedCode: (extended & 0xff) == (result & 0xff) ? extended : result,

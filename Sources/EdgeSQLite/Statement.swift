@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 
 /// One prepared SQL statement (`sqlite3_stmt`): bind values, step through rows, read columns.
 ///
@@ -22,33 +22,33 @@ public final class Statement {
     }
 
     deinit {
-        sqlite3_finalize(handle)
+        sqlite_nio_sqlite3_finalize(handle)
     }
 
     /// The SQL text of this statement.
     public var sql: String {
-        sqlite3_sql(handle).map { String(cString: $0) } ?? ""
+        sqlite_nio_sqlite3_sql(handle).map { String(cString: $0) } ?? ""
     }
 
     /// How many values the statement expects: the largest parameter number, so `?3` alone
     /// expects three (`sqlite3_bind_parameter_count`).
     public var parameterCount: Int {
-        Int(sqlite3_bind_parameter_count(handle))
+        Int(sqlite_nio_sqlite3_bind_parameter_count(handle))
     }
 
     /// The number of result columns (0 for statements returning no rows).
     public var columnCount: Int {
-        Int(sqlite3_column_count(handle))
+        Int(sqlite_nio_sqlite3_column_count(handle))
     }
 
     /// The result column names in order; duplicate names are kept.
     public var columnNames: [String] {
-        (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+        (0..<sqlite_nio_sqlite3_column_count(handle)).map { String(cString: sqlite_nio_sqlite3_column_name(handle, $0)) }
     }
 
     /// Whether the statement leaves the database unchanged (`sqlite3_stmt_readonly`).
     public var isReadOnly: Bool {
-        sqlite3_stmt_readonly(handle) != 0
+        sqlite_nio_sqlite3_stmt_readonly(handle) != 0
     }
 
     // MARK: Binding
@@ -60,7 +60,7 @@ public final class Statement {
     ///   value over a limit (`string or blob too big`).
     public func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
         guard values.count == parameterCount else { throw .wrongParameterCount }
-        sqlite3_clear_bindings(handle)
+        sqlite_nio_sqlite3_clear_bindings(handle)
         for (offset, value) in values.enumerated() {
             try bind(value, at: offset + 1)
         }
@@ -72,26 +72,26 @@ public final class Statement {
         let result: Int32
         switch value {
         case .null:
-            result = sqlite3_bind_null(handle, index)
+            result = sqlite_nio_sqlite3_bind_null(handle, index)
         case .integer(let integer):
-            result = sqlite3_bind_int64(handle, index, integer)
+            result = sqlite_nio_sqlite3_bind_int64(handle, index, integer)
         case .real(let real):
-            result = sqlite3_bind_double(handle, index, real)
+            result = sqlite_nio_sqlite3_bind_double(handle, index, real)
         case .text(let text):
             var text = text
             result = text.withUTF8 { buffer in
                 // An empty buffer may have no address, and a NULL pointer would bind NULL.
                 let pointer = buffer.baseAddress.map { UnsafeRawPointer($0) } ?? Self.emptyBytes
-                return sqlite3_bind_text64(
+                return sqlite_nio_sqlite3_bind_text64(
                     handle, index, pointer.assumingMemoryBound(to: CChar.self), UInt64(buffer.count),
                     Self.transient, UInt8(SQLITE_UTF8))
             }
         case .blob(let bytes):
             if bytes.isEmpty {
-                result = sqlite3_bind_zeroblob(handle, index, 0)
+                result = sqlite_nio_sqlite3_bind_zeroblob(handle, index, 0)
             } else {
                 result = bytes.withUnsafeBytes { buffer in
-                    sqlite3_bind_blob64(handle, index, buffer.baseAddress, UInt64(buffer.count), Self.transient)
+                    sqlite_nio_sqlite3_bind_blob64(handle, index, buffer.baseAddress, UInt64(buffer.count), Self.transient)
                 }
             }
         }
@@ -103,16 +103,16 @@ public final class Statement {
     /// Advances to the next row: `true` when a row is available through ``row`` or
     /// ``value(at:)``, `false` when the statement has finished.
     public func step() throws(SQLiteError) -> Bool {
-        if changesAtStart == nil { changesAtStart = sqlite3_total_changes64(db) }
-        switch sqlite3_step(handle) {
+        if changesAtStart == nil { changesAtStart = sqlite_nio_sqlite3_total_changes64(db) }
+        switch sqlite_nio_sqlite3_step(handle) {
         case SQLITE_ROW:
             rowsReturned += 1
             return true
         case SQLITE_DONE:
-            changesAtEnd = sqlite3_total_changes64(db)
+            changesAtEnd = sqlite_nio_sqlite3_total_changes64(db)
             return false
         case let result:
-            changesAtEnd = sqlite3_total_changes64(db)
+            changesAtEnd = sqlite_nio_sqlite3_total_changes64(db)
             throw SQLiteError(result: result, db: db)
         }
     }
@@ -126,8 +126,8 @@ public final class Statement {
 
     /// Rewinds the statement so it can run again; bindings are kept, counters restart.
     public func reset() {
-        sqlite3_reset(handle)
-        sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1)
+        sqlite_nio_sqlite3_reset(handle)
+        sqlite_nio_sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1)
         changesAtStart = nil
         changesAtEnd = nil
         rowsReturned = 0
@@ -143,18 +143,18 @@ public final class Statement {
     /// The current row's value in column `index` (0-based), in its storage class.
     public func value(at index: Int) -> SQLiteValue {
         let column = Int32(index)
-        switch sqlite3_column_type(handle, column) {
+        switch sqlite_nio_sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER:
-            return .integer(sqlite3_column_int64(handle, column))
+            return .integer(sqlite_nio_sqlite3_column_int64(handle, column))
         case SQLITE_FLOAT:
-            return .real(sqlite3_column_double(handle, column))
+            return .real(sqlite_nio_sqlite3_column_double(handle, column))
         case SQLITE_TEXT:
-            guard let text = sqlite3_column_text(handle, column) else { return .text("") }
-            let count = Int(sqlite3_column_bytes(handle, column))
+            guard let text = sqlite_nio_sqlite3_column_text(handle, column) else { return .text("") }
+            let count = Int(sqlite_nio_sqlite3_column_bytes(handle, column))
             return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
         case SQLITE_BLOB:
-            guard let blob = sqlite3_column_blob(handle, column) else { return .blob([]) }
-            let count = Int(sqlite3_column_bytes(handle, column))
+            guard let blob = sqlite_nio_sqlite3_column_blob(handle, column) else { return .blob([]) }
+            let count = Int(sqlite_nio_sqlite3_column_bytes(handle, column))
             return .blob(Array(UnsafeRawBufferPointer(start: blob, count: count)))
         default:
             return .null
@@ -172,7 +172,7 @@ public final class Statement {
     /// Miniflare's examples (`INSERT` of one row: 1).
     public var rowsWritten: Int {
         guard let changesAtStart else { return 0 }
-        return Int((changesAtEnd ?? sqlite3_total_changes64(db)) - changesAtStart)
+        return Int((changesAtEnd ?? sqlite_nio_sqlite3_total_changes64(db)) - changesAtStart)
     }
 
     /// An estimate of the rows the current execution read, standing in for workerd's
@@ -184,7 +184,7 @@ public final class Statement {
     /// examples: `SELECT` over 3 rows reads 3, `INSERT` reads 1, `INSERT ... RETURNING` of one
     /// row reads 2, `SELECT ... WHERE id = ?` reads 1. It undercounts joins and `COUNT(*)`.
     public var rowsRead: Int {
-        let scanSteps = Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0))
+        let scanSteps = Int(sqlite_nio_sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0))
         return scanSteps > 0 ? scanSteps + 1 : rowsReturned + rowsWritten
     }
 

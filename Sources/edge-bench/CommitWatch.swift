@@ -1,5 +1,5 @@
-import CSQLite
 import Foundation
+import VaporCSQLite
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,21 +16,21 @@ final class CommitWatch: @unchecked Sendable {
     private var committedAt: UInt64 = 0
 
     init(path: String) throws {
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
-            sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &statement, nil) == SQLITE_OK
+        guard sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
+            sqlite_nio_sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &statement, nil) == SQLITE_OK
         else { throw BenchError("cannot watch \(path) for commits") }
     }
 
     deinit {
-        sqlite3_finalize(statement)
-        sqlite3_close_v2(db)
+        sqlite_nio_sqlite3_finalize(statement)
+        sqlite_nio_sqlite3_close_v2(db)
     }
 
     private func dataVersion() -> Int64 {
         // A PRAGMA is prepared again each time it runs; prepare_v2 does that by itself.
-        defer { sqlite3_reset(statement) }
-        guard sqlite3_step(statement) == SQLITE_ROW else { return -1 }
-        return sqlite3_column_int64(statement, 0)
+        defer { sqlite_nio_sqlite3_reset(statement) }
+        guard sqlite_nio_sqlite3_step(statement) == SQLITE_ROW else { return -1 }
+        return sqlite_nio_sqlite3_column_int64(statement, 0)
     }
 
     /// Starts watching; call before writing the request whose commit is to be timed.

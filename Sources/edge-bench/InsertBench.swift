@@ -1,10 +1,11 @@
-import CSQLite
 import EdgeD1
 import Foundation
+import VaporCSQLite
 
 /// Figure 2: rows/s of `INSERT` through D1 (`prepare(sql).bind(...).run()`, each its own
-/// transaction, as the D1 API runs it) against a raw SQLite loop on the C API with the same
-/// pragmas (WAL, synchronous=NORMAL): one statement prepared once, then bind / step / reset,
+/// transaction, as the D1 API runs it) against a raw SQLite loop on the C API of the same library
+/// (sqlite-nio's SQLite, module VaporCSQLite, which EdgeSQLite runs on) with the same pragmas (WAL,
+/// synchronous=NORMAL): one statement prepared once, then bind / step / reset,
 /// each insert its own (autocommit) transaction. Fresh files for each; the order flips every
 /// round.
 struct InsertBench {
@@ -60,24 +61,24 @@ struct InsertBench {
 
     private func raw(rows: Int, path: String) throws -> Double {
         var db: OpaquePointer?
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
+        guard sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
             throw BenchError("sqlite3_open_v2 failed for \(path)")
         }
-        defer { sqlite3_close_v2(db) }
+        defer { sqlite_nio_sqlite3_close_v2(db) }
         for sql in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", Self.create] {
-            guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw BenchError("\(sql) failed") }
+            guard sqlite_nio_sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw BenchError("\(sql) failed") }
         }
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, Self.insert, -1, &statement, nil) == SQLITE_OK else { throw BenchError("prepare failed") }
-        defer { sqlite3_finalize(statement) }
+        guard sqlite_nio_sqlite3_prepare_v2(db, Self.insert, -1, &statement, nil) == SQLITE_OK else { throw BenchError("prepare failed") }
+        defer { sqlite_nio_sqlite3_finalize(statement) }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         let start = monotonicNanos()
         for index in 0..<rows {
-            sqlite3_bind_text(statement, 1, "Burger", -1, transient)
-            sqlite3_bind_int64(statement, 2, Int64(index % 9 + 1))
-            sqlite3_bind_text(statement, 3, "no onions", -1, transient)
-            guard sqlite3_step(statement) == SQLITE_DONE else { throw BenchError("insert failed: \(String(cString: sqlite3_errmsg(db)))") }
-            sqlite3_reset(statement)
+            sqlite_nio_sqlite3_bind_text(statement, 1, "Burger", -1, transient)
+            sqlite_nio_sqlite3_bind_int64(statement, 2, Int64(index % 9 + 1))
+            sqlite_nio_sqlite3_bind_text(statement, 3, "no onions", -1, transient)
+            guard sqlite_nio_sqlite3_step(statement) == SQLITE_DONE else { throw BenchError("insert failed: \(String(cString: sqlite_nio_sqlite3_errmsg(db)))") }
+            sqlite_nio_sqlite3_reset(statement)
         }
         return Double(rows) / seconds(from: start, to: monotonicNanos())
     }
