@@ -40,3 +40,54 @@ cd "$package"
 swift build --build-tests --scratch-path "$scratch" "${flags[@]}"
 LLVM_PROFILE_FILE="$work/%m.profraw" timeout 600 swift test --skip-build --scratch-path "$scratch"
 echo "init-check: the generated package built and passed its tests in $((SECONDS - start)) s"
+
+# Live reload, end to end: the package's own `edge dev` watches it; a loop of requests (D1 and the
+# Room Durable Object, a new connection each) runs while the worker's source is edited; the new
+# response must arrive, with no failed request and the Room's messages all kept. The rebuild is
+# the `swift build` that built the package, with the same flags (--build-command), so only the
+# edited module compiles.
+echo "==> edge dev reloads the generated package on save"
+reload_start=$SECONDS
+bin="$(swift build --scratch-path "$scratch" "${flags[@]}" --show-bin-path)"
+LLVM_PROFILE_FILE="$work/%m.profraw" "$bin/hello-edge" dev --port 0 --persist-to "$work/state" \
+  --build-command "swift build --product hello-edge --scratch-path '$scratch' ${flags[*]:-}" >"$work/dev.log" 2>&1 &
+dev=$!
+trap 'kill -INT $dev 2>/dev/null || true; wait $dev 2>/dev/null || true; rm -rf "$work"' EXIT
+fail() { echo "init-check: $*" >&2; cat "$work/dev.log" >&2; exit 1; }
+for _ in $(seq 600); do grep -q "Ready on " "$work/dev.log" && break; kill -0 $dev 2>/dev/null || fail "edge dev exited"; sleep 0.1; done
+url="$(grep -o 'Ready on http://[0-9.:]*' "$work/dev.log" | head -1 | cut -d' ' -f3)"
+[ -n "$url" ] || fail "edge dev did not get ready"
+[ "$(curl -s "$url/api/nope")" = '{"error":"Not found"}' ] || fail "unexpected first response"
+
+: >"$work/failures"
+(
+  n=0
+  while [ ! -e "$work/stop" ]; do
+    n=$((n + 1))
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/visits") || true
+    [ "$code" = 200 ] || echo "POST /api/visits: $code" >>"$work/failures"
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/rooms/lobby/messages" -d "m$n") || true
+    if [ "$code" = 201 ]; then echo "m$n" >>"$work/sent"; else echo "POST /api/rooms/lobby/messages: $code" >>"$work/failures"; fi
+    sleep 0.05  # leave the cores to the rebuild
+  done
+) &
+loop=$!
+
+sed -i 's/"Not found"/"Not found (reloaded)"/' Sources/HelloEdge/HelloEdgeWorker.swift
+for _ in $(seq 3000); do
+  grep -q "Reloaded in" "$work/dev.log" && break
+  grep -q "Build failed" "$work/dev.log" && fail "the rebuild failed"
+  sleep 0.1
+done
+grep -q "Reloaded in" "$work/dev.log" || fail "no reload within 300 s"
+[ "$(curl -s "$url/api/nope")" = '{"error":"Not found (reloaded)"}' ] || fail "the new build does not answer"
+sleep 1  # a few more requests on the new build
+touch "$work/stop"
+wait $loop
+[ ! -s "$work/failures" ] || fail "requests failed during the reload: $(sort | uniq -c <"$work/failures")"
+# The Room's history across both builds: every message in order (its alarm keeps the newest 100).
+curl -s "$url/api/rooms/lobby/messages" | grep -o '"m[0-9]*"' | tr -d '"' | tail -100 >"$work/kept"
+tail -100 "$work/sent" | diff - "$work/kept" >/dev/null || fail "the Room lost messages: $(tail -100 "$work/sent" | diff - "$work/kept" | head)"
+kill -INT $dev
+wait $dev || fail "edge dev did not stop cleanly"
+echo "init-check: $(wc -l <"$work/sent") requests across the reload, none failed; $(grep -o 'Reloaded in .*' "$work/dev.log") ($((SECONDS - reload_start)) s)"
