@@ -28,7 +28,10 @@ final class BenchServer: Sendable {
     static func start(root: URL, stateRoot: URL? = nil) async throws -> BenchServer {
         let stateRoot = stateRoot ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("edge-bench-\(UUID().uuidString)", isDirectory: true)
-        let config = try WranglerConfig.load(from: root.appendingPathComponent("wrangler-like.toml")).config
+        var config = try WranglerConfig.load(from: root.appendingPathComponent("wrangler-like.toml")).config
+        // The scaling step holds 10 000 WebSockets at once, past the default connection cap (half
+        // of `ulimit -n`, 10 000 here): the bench lifts it, as a user serving that many would.
+        config.dev.connections.maxConnections = 16_000
         let options = Emulator.Options(
             stateRoot: stateRoot,
             lifecycle: LifecycleSettings(preventEviction: true),
