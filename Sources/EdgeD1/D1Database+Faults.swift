@@ -21,7 +21,7 @@ import EdgeRuntime
 extension D1Database {
     /// D1's retryable errors that fail a query before it runs (the "List of D1_ERRORs" of
     /// developers.cloudflare.com/d1/observability/debug-d1/, whose recommended action is retry).
-    static let transientBeforeCommit = [
+    package static let transientBeforeCommit = [
         "Network connection lost.",
         "D1 DB is overloaded. Requests queued for too long.",
         "D1 DB is overloaded. Too many requests queued.",
@@ -32,7 +32,7 @@ extension D1Database {
 
     /// The texts of the same list that can reach a caller whose write already committed: the
     /// connection or the database went away before the answer did.
-    static let transientAfterCommit = [
+    package static let transientAfterCommit = [
         "Network connection lost.",
         "Internal error in D1 DB storage caused object to be reset.",
         "D1 DB reset because its code was updated.",
@@ -70,7 +70,7 @@ extension D1Database {
 
     /// Whether `sql` is a query production's D1 retries by itself: it starts with SELECT,
     /// EXPLAIN or WITH and names no keyword that writes.
-    static func isReadOnly(_ sql: String) -> Bool {
+    package static func isReadOnly(_ sql: String) -> Bool {
         let words = sql.uppercased().split { !($0.isLetter || $0 == "_") }
         guard let first = words.first, ["SELECT", "EXPLAIN", "WITH"].contains(first) else { return false }
         return !words.contains { writingKeywords.contains(String($0)) }

@@ -42,11 +42,11 @@ extension DurableObjectStub {
 extension DurableObjectError {
     /// A stub call whose connection dropped: `retryable`. workerd's text for every DISCONNECTED
     /// exception (`src/workerd/jsg/util.c++`, as `NetworkError` in EdgeRuntime).
-    static let networkLost = DurableObjectError("Error", "Network connection lost.", retryable: true)
+    package static let networkLost = DurableObjectError("Error", "Network connection lost.", retryable: true)
 
     /// Cloudflare's overload errors, `overloaded` set (Durable Objects "Troubleshooting" page,
     /// developers.cloudflare.com/durable-objects/observability/troubleshooting/).
-    static let overloaded: [DurableObjectError] = [
+    package static let overloaded: [DurableObjectError] = [
         "Durable Object is overloaded. Too many requests queued.",
         "Durable Object is overloaded. Too much data queued.",
         "Durable Object is overloaded. Requests queued for too long.",

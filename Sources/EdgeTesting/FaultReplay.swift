@@ -16,7 +16,7 @@ struct FaultReplay {
 
     /// The line a failure carries.
     var hint: String {
-        let filter = Test.current.map { " --filter \"\($0.id)\"" } ?? ""
+        let filter = Test.current.map { " --filter \"\($0.id.moduleName).\($0.id.nameComponents.joined(separator: "/"))\"" } ?? ""
         let replay = plan.seedIsFixed
             ? "the seed is fixed in the test; rerun with swift test\(filter)"
             : "replay: \(FaultPlan.seedVariable)=\(plan.seed) swift test\(filter)"

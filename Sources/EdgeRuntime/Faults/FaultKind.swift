@@ -33,8 +33,9 @@ public enum FaultKind: String, Sendable, CaseIterable, Hashable, Comparable, Cod
     public static func < (lhs: FaultKind, rhs: FaultKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// Where the runtime consults a ``FaultPlan``. Each (kind, point) pair counts its own
-/// occurrences, so a schedule such as `.at([3])` means "the third time this point is reached".
+/// Where the runtime consults a ``FaultPlan``. A kind counts the times it is asked, at any of
+/// its points, so `.reset: .at([3])` means "the third time a reset could happen" (an event
+/// reaching an object or an await inside one).
 public enum FaultPoint: String, Sendable, Hashable, CaseIterable {
     /// An event (request, RPC call, alarm, WebSocket event, timer) reaches a Durable Object.
     case objectEvent = "object event"
@@ -54,7 +55,7 @@ public enum FaultPoint: String, Sendable, Hashable, CaseIterable {
     case outboundFetch = "outbound fetch"
 }
 
-/// When a kind fires, counted in occurrences of its point (never in wall time).
+/// When a kind fires, counted in the times it is asked (never in wall time).
 public enum FaultSchedule: Sendable, Hashable, CustomStringConvertible {
     /// Each occurrence fires with this probability (0...1), drawn from the plan's seed and the
     /// occurrence's number, so the same seed fires at the same occurrences.
@@ -73,11 +74,11 @@ public enum FaultSchedule: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// One fault the plan injected: what, where, and at which occurrence of that point.
+/// One fault the plan injected: what, where, and the how-many-th time its kind was asked.
 public struct InjectedFault: Sendable, Hashable, CustomStringConvertible {
     public let kind: FaultKind
     public let point: FaultPoint
-    /// The occurrence of `point` (for `kind`) that fired, counted from 1.
+    /// The time `kind` was asked that fired, counted from 1.
     public let occurrence: Int
     /// What it did, as the log shows it (the error text, the object, the socket).
     public let detail: String

@@ -83,7 +83,7 @@ public struct FaultSpec: Sendable, Equatable {
 
 extension FaultPlan {
     /// `--chaos` alone: every kind, at rates a client that retries as production's clients do
-    /// survives, per occurrence of its point.
+    /// survives, per time the kind is asked.
     public static let defaultProfile: [FaultKind: FaultSchedule] = [
         .evictHibernate: .rate(0.01),
         .evictClose: .rate(0.005),

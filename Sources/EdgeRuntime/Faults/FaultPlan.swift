@@ -4,10 +4,10 @@ import Synchronization
 // A fault plan: production's failures on demand, decided by a seed and counts, never by time.
 //
 // The runtime asks the plan at named points (``FaultPoint``): before a D1 transaction, at a stub
-// call, when an event reaches an object, when a frame is written, when an alarm fires. Each
-// (kind, point) pair counts its occurrences; the n-th occurrence fires when the kind's schedule
-// says so: `.at([n])`, `.every(k)`, or `.rate(p)`, where the draw for occurrence n is a hash of
-// (seed, kind, point, n). So the same seed and the same test fire the same faults at the same
+// call, when an event reaches an object, when a frame is written, when an alarm fires. Each kind
+// counts the times it is asked (at any of its points); the n-th time fires when the kind's
+// schedule says so: `.at([n])`, `.every(k)`, or `.rate(p)`, where the draw for occurrence n is a
+// hash of (seed, kind, n). So the same seed and the same test fire the same faults at the same
 // occurrences, whatever the machine's speed; only the order in which concurrent callers reach a
 // point can move a fault from one caller to another.
 //
@@ -33,15 +33,10 @@ public final class FaultPlan: Sendable {
     private struct State {
         var seed: UInt64
         var rules: [FaultKind: FaultSchedule]
-        var counts: [Key: Int] = [:]
+        var counts: [FaultKind: Int] = [:]
         var injected: [FaultKind: Int] = [:]
         var history: [InjectedFault] = []
         var observers: [@Sendable (InjectedFault) -> Void] = []
-    }
-
-    private struct Key: Hashable {
-        let kind: FaultKind
-        let point: FaultPoint
     }
 
     /// How many injected faults ``history`` keeps (the oldest go first).
@@ -100,7 +95,7 @@ public final class FaultPlan: Sendable {
 
     // MARK: Asking the plan
 
-    /// One occurrence of a point that fired for a kind: its number and a draw the caller can use
+    /// One time a kind was asked and fired: its number and a draw the caller can use
     /// to pick a variant (which text, before or after), also fixed by the seed.
     package struct Roll: Sendable {
         package let kind: FaultKind
@@ -112,15 +107,14 @@ public final class FaultPlan: Sendable {
         package func pick(_ count: Int) -> Int { Int(FaultPlan.mix(draw) % UInt64(max(count, 1))) }
     }
 
-    /// Counts an occurrence of `point` for `kind` and says whether it fires. A kind without a
-    /// rule is not counted.
+    /// Counts an occurrence of `kind` (asked at `point`) and says whether it fires. A kind
+    /// without a rule is not counted.
     package func fires(_ kind: FaultKind, at point: FaultPoint) -> Roll? {
         state.withLock { state in
             guard let rule = state.rules[kind] else { return nil }
-            let key = Key(kind: kind, point: point)
-            let occurrence = (state.counts[key] ?? 0) + 1
-            state.counts[key] = occurrence
-            let draw = Self.draw(seed: state.seed, kind: kind, point: point, occurrence: occurrence)
+            let occurrence = (state.counts[kind] ?? 0) + 1
+            state.counts[kind] = occurrence
+            let draw = Self.draw(seed: state.seed, kind: kind, occurrence: occurrence)
             let fires: Bool
             switch rule {
             case .rate(let rate): fires = Double(draw >> 11) / Double(UInt64(1) << 53) < rate
@@ -131,7 +125,7 @@ public final class FaultPlan: Sendable {
         }
     }
 
-    /// The first of `kinds` that fires at this occurrence of `point` (each kind is counted).
+    /// The first of `kinds` that fires here (each kind is counted).
     package func firstFiring(_ kinds: [FaultKind], at point: FaultPoint) -> Roll? {
         var found: Roll?
         for kind in kinds {
@@ -172,8 +166,8 @@ public final class FaultPlan: Sendable {
         return hash
     }
 
-    private static func draw(seed: UInt64, kind: FaultKind, point: FaultPoint, occurrence: Int) -> UInt64 {
-        mix(mix(seed ^ stableHash(kind.rawValue + "@" + point.rawValue)) ^ UInt64(truncatingIfNeeded: occurrence))
+    private static func draw(seed: UInt64, kind: FaultKind, occurrence: Int) -> UInt64 {
+        mix(mix(seed ^ stableHash(kind.rawValue)) ^ UInt64(truncatingIfNeeded: occurrence))
     }
 }
 
