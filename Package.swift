@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "EdgeCLITests",
             dependencies: [
-                "EdgeCLI", "EdgeDurableObjects",
+                "EdgeCLI", "EdgeDurableObjects", "EdgeRuntime",
                 "edge",  // run as a process
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
