@@ -110,8 +110,8 @@ import Testing
             let id = try await client.createOrder("Ambiguous").order.id
             try await expectEvents(socket, &board, 1)
             await client.emulator.durableObjects.settled()
-            // The route reads the ticket, the kitchen key and the ticket again: the 4th query is the change.
-            plan.update(rules: [.d1AfterCommit: .at([4])])
+            // The route reads the ticket and the kitchen key: the 3rd query is the change's batch.
+            plan.update(rules: [.d1AfterCommit: .at([3])])
             #expect(try await client.changeStatus(id, to: "preparing").status == .internalServerError)
             let retried = try await client.changeStatus(id, to: "preparing").json(as: StatusReply.self)
             #expect(retried.order.status == .preparing && retried.event == nil)

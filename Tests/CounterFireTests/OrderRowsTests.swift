@@ -11,17 +11,16 @@ import Testing
         #expect {
             try body()
         } throws: { error in
-            "\(error)" == "corrupt order data: \(detail)"
+            "\(error)".hasPrefix("corrupt order data: \(detail)")
         }
     }
 
-    @Test func itemsStatusTimesAndStatusesAreChecked() throws {
-        corrupt("items is not an array") { _ = try OrderRows.items(#"{"name":"x"}"#) }
-        corrupt("an item is not {name, quantity}") { _ = try OrderRows.items(#"[{"name":"x"}]"#) }
-        corrupt("an item's notes is not a string") { _ = try OrderRows.items(#"[{"name":"x","quantity":1,"notes":2}]"#) }
-        #expect(try OrderRows.items(#"[{"name":"x","quantity":1,"notes":null}]"#) == [OrderItem(name: "x", quantity: 1, notes: nil)])
-        corrupt("status_times is not an object") { _ = try OrderRows.statusTimes("[]") }
-        corrupt("a status time is not a string") { _ = try OrderRows.statusTimes(#"{"received":1}"#) }
+    @Test func jsonColumnsAndStatusesAreChecked() throws {
+        corrupt("items is not what CounterFire writes") { _ = try OrderRows.items(#"{"name":"x"}"#) }
+        corrupt("items is not what CounterFire writes") { _ = try OrderRows.items(#"[{"name":"x"}]"#) }
+        corrupt("items is not what CounterFire writes") { _ = try OrderRows.items(#"[{"name":"x","quantity":1,"notes":2}]"#) }
+        corrupt("status_times is not what CounterFire writes") { _ = try OrderRows.statusTimes("[]") }
+        corrupt("status_times is not what CounterFire writes") { _ = try OrderRows.statusTimes(#"{"received":1}"#) }
         corrupt("unknown status lost") { _ = try OrderRows.status("lost") }
     }
 
@@ -50,7 +49,7 @@ import Testing
             try await client.d1("DB").prepare("UPDATE orders SET items = '{}' WHERE id = ?1").bind(id).run()
             let response = try await client.execute(.get, "/v1/orders/\(id)", headers: kitchen)
             #expect(response.status == .internalServerError)
-            #expect(response.text == "corrupt order data: items is not an array")
+            #expect(response.text.hasPrefix("corrupt order data: items is not what CounterFire writes"), "\(response.text)")
         }
     }
 }
