@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "EdgeCLI",
             dependencies: [
-                "EdgeServer", "EdgeConfig", "EdgeD1", "EdgeDurableObjects",
+                "EdgeServer", "EdgeConfig", "EdgeD1", "EdgeDurableObjects", "EdgeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "EdgeCLITests",
             dependencies: [
-                "EdgeCLI", "EdgeDurableObjects",
+                "EdgeCLI", "EdgeDurableObjects", "EdgeRuntime",
                 "edge",  // run as a process
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "CounterFireTests",
             dependencies: [
-                "CounterFire", "EdgeTesting", "EdgeRuntime", "EdgeConfig", "EdgeDurableObjects", "EdgeServer",
+                "CounterFire", "EdgeTesting", "EdgeRuntime", "EdgeConfig", "EdgeDurableObjects", "EdgeServer", "EdgeD1",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeConfig
 import EdgeDurableObjects
+import EdgeRuntime
 import EdgeServer
 import Foundation
 import Logging
@@ -13,7 +14,8 @@ struct DevCommand: AsyncParsableCommand {
         discussion: """
             Applies pending D1 migrations first (unless --no-migrate), then serves on http://<ip>:<port>.
             Control routes for loopback clients: /cdn-cgi/local/scheduled?cron=... and
-            /cdn-cgi/edge/durable-objects (list, evict, reset). Ctrl-C stops gracefully.
+            /cdn-cgi/edge/durable-objects (list, evict, reset) and /cdn-cgi/edge/chaos (with --chaos).
+            Ctrl-C stops gracefully.
             """
     )
 
@@ -47,11 +49,23 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .customLong("outbound-to"), help: ArgumentHelp("Send every outbound fetch of the worker to this origin (a local stub), path and query kept, the intended host in X-Forwarded-Host.", valueName: "URL"))
     var outboundTo: String?
 
+    @Option(name: .customLong("chaos"), help: ArgumentHelp(
+        "Inject production's failures (evictions, resets, stub, D1 and fetch errors, dropped sockets, slow I/O, failing alarms), seeded: --chaos alone is the default profile; --chaos=seed=7,reset=0.02,d1-after-commit=every:50 sets a seed and rates. Each fault is logged; GET/POST /cdn-cgi/edge/chaos reads and changes it.",
+        valueName: "SPEC"))
+    var chaos: String?
+
     func validate() throws {
         for entry in vars where Self.split(entry) == nil {
             throw ValidationError("--var expects KEY=VALUE, got '\(entry)'.")
         }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535, got \(port).") }
+        if let chaos {
+            do {
+                _ = try FaultSpec(parsing: chaos)
+            } catch {
+                throw ValidationError("--chaos: \(error.description)")
+            }
+        }
         if let outboundTo, Self.origin(outboundTo) == nil {
             throw ValidationError("--outbound-to expects an http:// or https:// origin such as http://127.0.0.1:9999, got '\(outboundTo)'.")
         }
@@ -84,7 +98,8 @@ struct DevCommand: AsyncParsableCommand {
             var settings = Emulator.Options(
                 stateRoot: options.stateRoot, applyMigrations: !noMigrate,
                 lifecycle: lifecycle, logger: logger,
-                outbound: outboundTo.flatMap(Self.origin).map(OutboundService.forward(to:)) ?? .network)
+                outbound: outboundTo.flatMap(Self.origin).map(OutboundService.forward(to:)) ?? .network,
+                faults: try chaos.map { try FaultSpec(parsing: $0).plan() })
             settings.startsAlarms = child == nil  // a reload's build starts them when it takes over
             workers = try await WorkerGroup(members, options: settings)
             for member in members where child?.isFirst ?? true {

@@ -26,7 +26,7 @@ public struct EdgeCommand: AsyncParsableCommand {
     /// Registers `module` and runs the command line.
     public static func run(module: WorkerModule) async {
         registered.withLock { $0 = .any(module) }
-        await main()
+        await main(DevCommand.expandingChaos(Array(CommandLine.arguments.dropFirst())))
     }
 
     /// Registers several workers, each under its config's `name`, and runs the command line:
@@ -37,7 +37,7 @@ public struct EdgeCommand: AsyncParsableCommand {
     /// ```
     public static func run(modules: [String: WorkerModule]) async {
         registered.withLock { $0 = .byName(modules) }
-        await main()
+        await main(DevCommand.expandingChaos(Array(CommandLine.arguments.dropFirst())))
     }
 
     static var module: WorkerModule {

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import EdgeSQLite
 
 // The query backend: what Miniflare's `D1DatabaseObject` does with the queries a D1 binding
@@ -40,6 +41,12 @@ extension D1Database {
     /// changed the database moves the bookmark on.
     nonisolated(nonsending) func runQueries(_ queries: [D1Query]) async throws(D1QueryFailure) -> [D1QueryResult] {
         guard !queries.isEmpty else { throw D1QueryFailure(index: nil, error: .noStatements) }
+        if let faults, IoContext.current != nil { return try await runQueries(queries, faults: faults) }
+        return try await transaction(queries)
+    }
+
+    /// Runs `queries` in one transaction (the part of ``runQueries(_:)`` a fault can fail after).
+    nonisolated(nonsending) func transaction(_ queries: [D1Query]) async throws(D1QueryFailure) -> [D1QueryResult] {
         var current: Int?
         do {
             return try await withConnection { connection throws(D1Error) in

@@ -25,6 +25,8 @@ public final class D1Database: Sendable {
     /// The region `meta.served_by_region` reports: production names the region of the instance
     /// that answered; locally the one instance is the primary, reported in this region.
     public let region: String
+    /// The emulator's fault plan; `nil` (the default) asks nothing.
+    let faults: FaultPlan?
     private let connection: Mutex<Connection?>
     private let access = SerialAccess()
     /// The last commit's number, behind ``D1DatabaseSession/getBookmark()``: microseconds since
@@ -39,7 +41,14 @@ public final class D1Database: Sendable {
     ///   - busyTimeout: how long a query waits for another connection's lock before failing.
     ///   - region: what `meta.served_by_region` reports (production's docs show `WEUR`).
     /// - Throws: `D1_ERROR` when the file cannot be created or opened.
-    public init(path: URL, name: String, busyTimeout: Duration = .milliseconds(5000), region: String = "WEUR") throws(D1Error) {
+    public convenience init(path: URL, name: String, busyTimeout: Duration = .milliseconds(5000), region: String = "WEUR") throws(D1Error) {
+        try self.init(path: path, name: name, busyTimeout: busyTimeout, region: region, faults: nil)
+    }
+
+    /// Opens the database as ``init(path:name:busyTimeout:region:)`` does, with the emulator's
+    /// fault plan, which handler code's queries ask (`D1Database+Faults.swift`).
+    package init(path: URL, name: String, busyTimeout: Duration = .milliseconds(5000), region: String = "WEUR", faults: FaultPlan?) throws(D1Error) {
+        self.faults = faults
         self.name = name
         self.path = path
         self.region = region

@@ -48,6 +48,7 @@ extension ActorContainer {
         _ outcome: OneShot<R>, errors: Errors, generation: Int? = nil, _ body: @escaping EventBody<R>
     ) throws {
         guard state.withLock({ !$0.shutDown }) else { throw DurableObjectError.shutDown }
+        if let faults = context.host.faults { injectAtEvent(faults) }
         let ticket = gate.enqueue()
         let activity = context.host.activity
         activity.begin()

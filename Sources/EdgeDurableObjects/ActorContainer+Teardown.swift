@@ -130,6 +130,12 @@ extension ActorContainer {
     func evict(webSockets: WebSocketDisposition) async throws -> Bool {
         guard state.withLock({ $0.instance != nil }) else { return false }
         gate.pause()
+        return try await evictPaused(webSockets: webSockets, by: "by request")
+    }
+
+    /// The rest of an eviction once the gate is paused (resumed here): an injected eviction
+    /// pauses at once, so the event that asked for it queues behind it, and finishes in a task.
+    func evictPaused(webSockets: WebSocketDisposition, by cause: String) async throws -> Bool {
         defer { gate.resume() }
         try await drain()
         let removal: Removal? = state.withLock { state in
@@ -144,7 +150,7 @@ extension ActorContainer {
             if plain > 0 { details.append(plain == 1 ? "1 WebSocket closed" : "\(plain) WebSockets closed") }
             let suffix = details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"
             let verb = webSockets == .hibernate && kept > 0 ? "hibernated" : "evicted"
-            return takeInstance(&state, .evict(webSockets), log: "\(verb) by request\(suffix)")
+            return takeInstance(&state, .evict(webSockets), log: "\(verb) \(cause)\(suffix)")
         }
         guard let removal else { return false }
         perform(removal)

@@ -22,11 +22,17 @@ extension ActorContainer {
             console: .logging(to: logger),
             // `caches` of an object: the state directory's (`<state>/do/<worker>-<Class>` is its class's).
             caches: CacheFiles(stateRoot: context.directory.deletingLastPathComponent().deletingLastPathComponent()),
-            outbound: context.host.outbound)
+            outbound: context.host.outbound,
+            faults: context.host.faults)
+        var interruption: (@Sendable (FaultPlan.Roll) -> Void)?
+        if context.host.faults != nil {
+            interruption = { [weak self] roll in self?.interrupt(roll, generation: generation) }
+        }
         return IoContext(
             services, label: label,
             deliver: { [weak self] callback in await self?.deliverTimer(generation: generation, callback) },
-            onTimersPending: { [weak self] pending in self?.timersPending(pending, generation: generation) })
+            onTimersPending: { [weak self] pending in self?.timersPending(pending, generation: generation) },
+            interruption: interruption)
     }
 
     /// Runs a due timer's callback as an event of the instance of `generation`, if it is still

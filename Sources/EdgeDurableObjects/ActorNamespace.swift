@@ -14,6 +14,8 @@ struct HostContext: Sendable {
     let bindings: @Sendable () -> Bindings
     /// Where the objects' global `fetch` sends subrequests (the server's outbound service).
     let outbound: (any Fetcher)?
+    /// The emulator's fault plan (`ActorContainer+Faults.swift`); `nil`: no faults, no cost.
+    let faults: FaultPlan?
 }
 
 /// What the objects of one class share (handed to each container, workerd style, rather than a
@@ -79,7 +81,8 @@ final class ActorNamespace: Sendable {
         let directory = stateRoot.appendingPathComponent("do").appendingPathComponent(StateFileName.component(for: uniqueKey))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let metadata = try MetadataStore(directory: directory)
-        let alarms = AlarmScheduler(metadata: metadata, clock: host.clock, logger: host.logger, className: objectType.className)
+        let alarms = AlarmScheduler(
+            metadata: metadata, clock: host.clock, logger: host.logger, className: objectType.className, faults: host.faults)
         context = ClassContext(
             className: objectType.className, objectType: objectType, directory: directory, sqlEnabled: sqlEnabled,
             host: host, metadata: metadata, alarms: alarms, environment: EnvironmentCache(bindings: host.bindings))

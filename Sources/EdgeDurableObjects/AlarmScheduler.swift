@@ -55,12 +55,14 @@ final class AlarmScheduler: Sendable {
     private let clock: any EdgeClock
     private let logger: Logger
     private let className: String
+    private let faults: FaultPlan?
 
-    init(metadata: MetadataStore, clock: any EdgeClock, logger: Logger, className: String) {
+    init(metadata: MetadataStore, clock: any EdgeClock, logger: Logger, className: String, faults: FaultPlan? = nil) {
         self.metadata = metadata
         self.clock = clock
         self.logger = logger
         self.className = className
+        self.faults = faults
     }
 
     /// Loads the stored alarms and starts firing them through `runner`. Only the first call acts.
@@ -173,7 +175,7 @@ final class AlarmScheduler: Sendable {
         guard let (id, info, runner) = start else { return }
         let attempt = info.retryCount == 0 ? "" : " (retry \(info.retryCount))"
         logger.info("\(id.label(className: className)): alarm\(attempt)")
-        let outcome = await runner(id, info)
+        let outcome = if let faults, let failed = injectedFailure(faults, id) { failed } else { await runner(id, info) }
         finish(hex, token: token, outcome: outcome)
     }
 
@@ -210,6 +212,15 @@ final class AlarmScheduler: Sendable {
         }
         guard let result else { return }
         logger.warning("\(result.id.label(className: className)): \(result.message)")
+    }
+
+    /// An injected `alarm` fault: the run fails before the handler, as an internal error of
+    /// production fails it (workerd retries those without counting them against the limit).
+    private func injectedFailure(_ faults: FaultPlan, _ id: DurableObjectId) -> Outcome? {
+        guard let roll = faults.fires(.alarm, at: .alarm) else { return nil }
+        faults.record(roll, "\(id.label(className: className)): alarm failed before its handler ran")
+        logger.warning("\(id.label(className: className)): alarm failed (injected fault)")
+        return .failed(countsAgainstLimit: false)
     }
 
     /// Removes the stored alarm of an object whose alarm is done (called holding the state lock,

@@ -37,6 +37,7 @@ package final class DurableObjectRuntime: Sendable {
     ///     store data the same way but refuse `storage.sql`, as in production.
     ///   - lifecycle: idle timings; ``LifecycleSettings`` defaults to production's.
     ///   - outbound: where the objects' global `fetch` sends subrequests; `nil`: `fetch` throws.
+    ///   - faults: the fault plan to inject (events, stub calls, awaits, alarms, sockets); `nil`: none.
     /// - Throws: when a binding names a class that is not registered (the message names the
     ///   binding, the class, and the registered classes), or when the state directory cannot be
     ///   created.
@@ -44,7 +45,7 @@ package final class DurableObjectRuntime: Sendable {
         workerName: String, stateRoot: URL, classes: [DurableObjectClass],
         bindings: [(binding: String, className: String)], sqliteClasses: Set<String>,
         clock: any EdgeClock = SystemClock(), lifecycle: LifecycleSettings = LifecycleSettings(),
-        logger: Logger = Logger(label: "edge"), outbound: (any Fetcher)? = nil
+        logger: Logger = Logger(label: "edge"), outbound: (any Fetcher)? = nil, faults: FaultPlan? = nil
     ) throws {
         self.workerName = workerName
         self.stateRoot = stateRoot
@@ -56,7 +57,7 @@ package final class DurableObjectRuntime: Sendable {
         var typed: [String: any Sendable] = [:]
         let host = HostContext(
             clock: clock, settings: lifecycle, logger: logger, activity: ActivityTracker(), bindings: source.current,
-            outbound: outbound)
+            outbound: outbound, faults: faults)
         for (binding, className) in bindings {
             guard let objectType = registered[className] else {
                 let known = registered.keys.sorted()

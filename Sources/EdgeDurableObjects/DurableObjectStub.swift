@@ -23,7 +23,7 @@ public struct DurableObjectStub<Object: DurableObject>: Sendable {
     /// a streaming body keeps it active until read to the end.
     public func fetch(_ request: Request) async throws -> Response {
         let container = try self.container()
-        return try await container.dispatch { instance in
+        return try await deliver(container) { instance in
             let response = try await instance.object.fetch(request)
             container.adopt(response, generation: instance.generation)
             return response
@@ -44,7 +44,7 @@ public struct DurableObjectStub<Object: DurableObject>: Sendable {
     /// ```
     public func call<R: Sendable>(_ body: nonisolated(nonsending) @escaping @Sendable (Object) async throws -> R) async throws -> R {
         let container = try self.container()
-        return try await container.dispatch { instance in
+        return try await deliver(container) { instance in
             guard let object = instance.object as? Object else {
                 fatalError("the namespace of \(Object.self) constructed a \(type(of: instance.object))")
             }

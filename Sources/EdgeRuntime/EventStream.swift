@@ -11,12 +11,15 @@ import NIOCore
 /// ```
 public struct EventStream: Sendable {
     let stream: TransformStream
+    /// The fault plan of the code that made the stream, asked at each frame queued.
+    let faults: FaultPlan?
 
     /// Creates a stream.
     /// - Parameter maxBufferedBytes: how far a slow client may fall behind before
     ///   ``enqueue(event:id:data:)`` fails with ``StreamError/bufferFull(limit:)``.
     public init(maxBufferedBytes: Int = 1024 * 1024) {
         stream = TransformStream(highWaterMark: 64 * 1024, maxBufferedBytes: maxBufferedBytes)
+        faults = IoContext.current?.services.faults
     }
 
     /// The body to return.
@@ -24,17 +27,20 @@ public struct EventStream: Sendable {
 
     /// Sends one event, waiting while the client is behind.
     public func send(event: String? = nil, id: String? = nil, data: String, retry: Int? = nil) async throws {
+        if let faults { try drop(faults) }
         try await stream.writable.write(ServerSentEvent(event: event, id: id, data: data, retry: retry).encoded())
     }
 
     /// Queues one event without waiting (for fan-out). Throws when the client is too far behind or gone.
     public func enqueue(event: String? = nil, id: String? = nil, data: String) throws {
+        if let faults { try drop(faults) }
         try stream.writable.enqueue(ServerSentEvent(event: event, id: id, data: data).encoded())
     }
 
     /// Queues an event already encoded with ``ServerSentEvent/encoded()``, without waiting: a
     /// fan-out to many streams encodes each event once instead of once per stream.
     public func enqueue(encoded event: ByteBuffer) throws {
+        if let faults { try drop(faults) }
         try stream.writable.enqueue(event)
     }
 
@@ -45,6 +51,14 @@ public struct EventStream: Sendable {
 
     /// Ends the stream.
     public func close() { stream.writable.close() }
+
+    /// An injected `drop-stream` fault: the body fails, so the server cuts the connection without
+    /// the chunked body's end, and this write throws as a write to a lost client does.
+    private func drop(_ faults: FaultPlan) throws {
+        guard faults.dropsStream() else { return }
+        stream.writable.abort(StreamDropped())
+        throw StreamDropped()
+    }
     /// Whether the client went away.
     public var isCanceled: Bool { stream.writable.isCanceled }
     /// Whether the stream ended for any reason.

@@ -48,8 +48,12 @@ public final class WebSocket: Sendable {
     let observed = Atomic<Bool>(false)
     /// An identifier for logs and lookups.
     package let id = UUID()
+    /// The fault plan of the code that made the pair (the server end only), asked at each send.
+    let faults: FaultPlan?
 
-    init() {}
+    init(faults: FaultPlan? = nil) {
+        self.faults = faults
+    }
 
     /// `ws.readyState`.
     public var readyState: ReadyState { state.withLock { $0.readyState } }
@@ -93,6 +97,10 @@ public final class WebSocket: Sendable {
             guard state.accepted else { throw WebSocketError.notAccepted }
             guard state.readyState == .open else { throw WebSocketError.sendAfterClose }
             return state.peer
+        }
+        if let faults, faults.dropsWebSocket() {
+            dropConnection()
+            return
         }
         peer?.deliver(.message(message))
     }
@@ -192,6 +200,15 @@ public final class WebSocket: Sendable {
         }
     }
 
+    /// The connection drops as a lost network drops it (an injected fault): both ends close with
+    /// 1006, `wasClean: false`, and no Close frame; the server bridge cuts the socket.
+    func dropConnection() {
+        let peer = state.withLock { $0.peer }
+        let reason = "WebSocket disconnected without sending Close frame."
+        receiveClose(code: WebSocketCloseCode.abnormal, reason: reason, wasClean: false)
+        peer?.receiveClose(code: WebSocketCloseCode.abnormal, reason: reason, wasClean: false)
+    }
+
     private func receiveClose(code: UInt16, reason: String, wasClean: Bool) {
         let (reply, handlers): (WebSocket?, [@Sendable () -> Void]) = state.withLock { state in
             let handlers = state.readyState == .closed ? [] : state.closeHandlers
@@ -246,7 +263,7 @@ public final class WebSocket: Sendable {
 /// `Response(webSocket:)`. The client end counts as accepted: the server bridge reads it.
 public func WebSocketPair() -> (client: WebSocket, server: WebSocket) {
     let client = WebSocket()
-    let server = WebSocket()
+    let server = WebSocket(faults: IoContext.current?.services.faults)
     client.link(to: server)
     server.link(to: client)
     client.accept()

@@ -11,7 +11,8 @@ extension Emulator {
         do {
             for entry in config.d1Databases {
                 let name = entry.databaseName ?? entry.binding
-                let database = try D1Database(path: D1Database.path(stateRoot: options.stateRoot, databaseName: name), name: name)
+                let database = try D1Database(
+                    path: D1Database.path(stateRoot: options.stateRoot, databaseName: name), name: name, faults: options.faults)
                 databases[entry.binding] = database
                 guard options.applyMigrations, FileManager.default.fileExists(atPath: entry.migrationsDirectory.path) else {
                     continue

@@ -13,6 +13,7 @@ import NIOCore
 // | GET  /cdn-cgi/edge/durable-objects[/{binding}]          | listDurableObjects()          |
 // | POST /cdn-cgi/edge/durable-objects/{binding}/evict      | evict(binding:target:webSockets:) |
 // | POST /cdn-cgi/edge/durable-objects/{binding}/reset      | reset(binding:target:)        |
+// | GET/POST /cdn-cgi/edge/chaos                            | faults (`ChaosControl.swift`) |
 
 extension Emulator {
     /// Every Durable Object binding with its objects (`GET /cdn-cgi/edge/durable-objects`).
@@ -41,6 +42,8 @@ extension Emulator {
             route = .scheduled
         case _ where path == DurableObjectControl.prefix || path.hasPrefix(DurableObjectControl.prefix + "/"):
             route = .durableObjects
+        case ChaosControl.path:
+            route = .chaos
         case _ where path == "/cdn-cgi/edge" || path.hasPrefix("/cdn-cgi/edge/"):
             route = .unknown
         default:
@@ -55,16 +58,18 @@ extension Emulator {
             return await scheduledResponse(request)
         case .durableObjects:
             return await DurableObjectControl(emulator: self).respond(to: request, path: path)
+        case .chaos:
+            return await ChaosControl(plan: faults).respond(to: request)
         case .unknown:
             return ControlError(
                 status: .notFound, code: "not_found",
-                message: "No control route \(path). Routes: \(DurableObjectControl.prefix)[/{binding}[/evict|/reset]], /cdn-cgi/local/scheduled."
+                message: "No control route \(path). Routes: \(DurableObjectControl.prefix)[/{binding}[/evict|/reset]], \(ChaosControl.path), /cdn-cgi/local/scheduled."
             ).response
         }
     }
 
     private enum ControlRoute {
-        case scheduled, durableObjects, unknown
+        case scheduled, durableObjects, chaos, unknown
     }
 }
 

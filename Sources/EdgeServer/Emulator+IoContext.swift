@@ -17,7 +17,8 @@ extension Emulator {
             clock: options.clock,
             console: .logging(to: logger),
             caches: CacheFiles(stateRoot: options.stateRoot),
-            outbound: OutboundFetcher(service: options.outbound, logger: logger))
+            outbound: OutboundFetcher(service: options.outbound, logger: logger, faults: options.faults),
+            faults: options.faults)
     }
 
     /// The context of a `fetch` of `request`; `console` lines carry the request as the request

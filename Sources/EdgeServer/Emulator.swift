@@ -39,6 +39,8 @@ public final class Emulator: Sendable {
         /// Start Durable Object alarms at once; `edge dev`'s next build starts them when it takes
         /// over (`Emulator+HandOver.swift`).
         package var startsAlarms = true
+        /// The faults to inject (`Emulator.test(faults:)`, `edge dev --chaos`); `nil`: none, at no cost.
+        public var faults: FaultPlan?
 
         /// Creates options; by default state lives in `.edge/state` and migrations are applied.
         public init(
@@ -48,9 +50,11 @@ public final class Emulator: Sendable {
             clock: any EdgeClock = SystemClock(),
             lifecycle: LifecycleSettings? = nil,
             logger: Logger = Logger(label: "edge"),
-            outbound: OutboundService = .network
+            outbound: OutboundService = .network,
+            faults: FaultPlan? = nil
         ) {
             self.outbound = outbound
+            self.faults = faults
             self.stateRoot = stateRoot
             self.applyMigrations = applyMigrations
             self.secrets = secrets
@@ -108,6 +112,7 @@ public final class Emulator: Sendable {
         self.options = options
         self.logger = options.logger
         self.ioServices = Self.ioServices(options: options)
+        Self.logFaults(options)
         self.session = session
         var resources = parts.links
         for (binding, database) in databases { resources[binding] = database }

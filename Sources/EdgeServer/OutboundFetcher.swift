@@ -8,16 +8,20 @@ import Logging
 package struct OutboundFetcher: Fetcher {
     let service: OutboundService
     let logger: Logger
+    /// The emulator's fault plan (`OutboundFetcher+Faults.swift`); `nil`: none.
+    let faults: FaultPlan?
 
     /// A sender answering through `service`, logging to `logger`.
-    package init(service: OutboundService, logger: Logger) {
+    package init(service: OutboundService, logger: Logger, faults: FaultPlan? = nil) {
         self.service = service
         self.logger = logger
+        self.faults = faults
     }
 
     package func fetch(_ request: Request) async throws -> Response {
         let start = ContinuousClock.now
         do {
+            if let faults { try await inject(faults, request) }
             let response = try await answer(request)
             logger.logOutbound(method: request.method, url: request.url, status: response.status, since: start)
             return response

@@ -179,7 +179,8 @@ extension WorkerGroup {
                 clock: options.clock,
                 lifecycle: lifecycle,
                 logger: options.logger,
-                outbound: OutboundFetcher(service: options.outbound, logger: options.logger)
+                outbound: OutboundFetcher(service: options.outbound, logger: options.logger, faults: options.faults),
+                faults: options.faults
             )
         } catch {
             throw ServerError.startup("\(config.path.path): \(error)")

@@ -9,10 +9,12 @@ import Testing
 
 /// Runs `body` against CounterFire on a fresh emulator of the repository's wrangler-like.toml
 /// (real migrations, real SQLite files in a temporary state directory, removed afterwards).
-func withCounterFire<T>(_ mode: TestMode = .inProcess, vars: [String: String] = [:], _ body: (TestClient) async throws -> T) async throws -> T {
+func withCounterFire<T>(
+    _ mode: TestMode = .inProcess, vars: [String: String] = [:], faults: FaultPlan? = nil, _ body: (TestClient) async throws -> T
+) async throws -> T {
     let config = try WranglerConfig.load(from: repositoryRoot.appendingPathComponent("wrangler-like.toml")).config
     let quiet = ProcessInfo.processInfo.environment["EDGE_TEST_LOG"] != nil ? Logger(label: "edge", factory: { StreamLogHandler.standardError(label: $0) }) : Logger(label: "edge", factory: { _ in SwiftLogNoOpLogHandler() })
-    return try await Emulator.test(mode, config: config, module: CounterFireWorker.module, secrets: vars, logger: quiet, body)
+    return try await Emulator.test(mode, config: config, module: CounterFireWorker.module, secrets: vars, logger: quiet, faults: faults, body)
 }
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -253,7 +253,7 @@ import Testing
         #expect(notices.again("demo"), "the writes meanwhile make one more round")
         #expect(!notices.again("demo"), "none since: the notice ends")
         #expect(notices.begin("demo"), "the next write starts a new one")
-        notices.abandon("demo")
+        #expect(!notices.again("demo"), "a round that failed with no write meanwhile ends the notice")
         #expect(notices.begin("demo"), "after a failed delivery the next write starts a new one")
         #expect(!notices.again("other") && notices.begin("other"))
     }

@@ -15,17 +15,23 @@ enum HubNotice {
     static func send(env: Env, ctx: ExecutionContext, restaurant: String) {
         guard env.hubNotices.begin(restaurant) else { return }  // the one in flight goes round again
         ctx.waitUntil {
+            // A round that fails for good still goes round again when a write committed
+            // meanwhile: that write asked this notice to carry it, and has no other.
+            var failure: (any Error)?
             repeat {
                 do {
                     try await deliver(env: env, restaurant: restaurant)
+                    failure = nil
                 } catch {
-                    env.hubNotices.abandon(restaurant)
-                    throw error
+                    failure = error
                 }
             } while env.hubNotices.again(restaurant)
+            if let failure { throw failure }
         }
     }
 
+    /// One round: up to `attempts` calls, retrying those production marks `retryable` (a lost
+    /// connection: the notice is idempotent) or `durableObjectReset`, never `overloaded` ones.
     static func deliver(env: Env, restaurant: String, attempts: Int = 3) async throws {
         for attempt in 1...attempts {
             do {
@@ -66,10 +72,5 @@ final class HubNotices: Sendable {
             inFlight[restaurant] = nil
             return false
         }
-    }
-
-    /// A delivery failed for good: the next write sends a new notice.
-    func abandon(_ restaurant: String) {
-        _ = state.withLock { $0.removeValue(forKey: restaurant) }
     }
 }

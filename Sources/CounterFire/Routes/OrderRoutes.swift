@@ -58,6 +58,10 @@ struct OrderRoutes {
             HubNotice.send(env: env, ctx: ctx, restaurant: restaurant)
             return created(ticket, token, request).response(status: .created)
         case .replayed(let ticket, let token):
+            // A retry after an ambiguous failure (the first attempt committed, then its answer
+            // was lost) never sent the first attempt's notice: send it now. A repeated notice
+            // changes nothing, because the hub reads the log.
+            HubNotice.send(env: env, ctx: ctx, restaurant: restaurant)
             return created(ticket, token, request).response(status: .ok)
         }
     }
@@ -79,6 +83,9 @@ struct OrderRoutes {
             HubNotice.send(env: env, ctx: ctx, restaurant: ticket.restaurantID)
             return Response.json(StatusChanged(order: ticket, event: event), options: .contract)
         case .unchanged(let ticket):
+            // Perhaps the retry of a change that committed while its answer was lost: notify,
+            // as the first attempt could not.
+            HubNotice.send(env: env, ctx: ctx, restaurant: ticket.restaurantID)
             return Response.json(StatusChanged(order: ticket, event: nil), options: .contract)
         }
     }

@@ -29,12 +29,18 @@ package final class IoContext: Sendable {
         /// Where the global `fetch` sends each subrequest (one hop: redirects, checks and
         /// cancellation are `fetch`'s own); `nil` outside a host, where `fetch` throws.
         package let outbound: (any Fetcher)?
+        /// The host's fault plan (`Faults/`), if faults are injected; `nil` costs nothing.
+        package let faults: FaultPlan?
 
-        package init(clock: any EdgeClock, console: ConsoleSink, caches: (any CacheBackend)? = nil, outbound: (any Fetcher)? = nil) {
+        package init(
+            clock: any EdgeClock, console: ConsoleSink, caches: (any CacheBackend)? = nil, outbound: (any Fetcher)? = nil,
+            faults: FaultPlan? = nil
+        ) {
             self.clock = clock
             self.console = console
             self.caches = caches
             self.outbound = outbound
+            self.faults = faults
         }
     }
 
@@ -56,6 +62,10 @@ package final class IoContext: Sendable {
     /// Where the global `fetch` sends each subrequest.
     package var outbound: (any Fetcher)? { services.outbound }
 
+    /// Where a fault injected at an await of this context's code lands: the Durable Object host
+    /// evicts or resets the instance (`Faults/FaultPlan+Points.swift`); `nil` for a worker invocation.
+    package let interruption: (@Sendable (FaultPlan.Roll) -> Void)?
+
     private let makeLabel: @Sendable () -> String?
     private let deliver: TimerTable.Deliver
     private let onTimersPending: @Sendable (Bool) -> Void
@@ -70,9 +80,11 @@ package final class IoContext: Sendable {
     package init(
         _ services: Services, label: @escaping @Sendable () -> String?,
         deliver: @escaping TimerTable.Deliver,
-        onTimersPending: @escaping @Sendable (Bool) -> Void = { _ in }
+        onTimersPending: @escaping @Sendable (Bool) -> Void = { _ in },
+        interruption: (@Sendable (FaultPlan.Roll) -> Void)? = nil
     ) {
         self.services = services
+        self.interruption = interruption
         self.makeLabel = label
         self.deliver = deliver
         self.onTimersPending = onTimersPending
@@ -81,9 +93,10 @@ package final class IoContext: Sendable {
     /// A context whose label is fixed.
     package convenience init(
         _ services: Services, label: String?, deliver: @escaping TimerTable.Deliver,
-        onTimersPending: @escaping @Sendable (Bool) -> Void = { _ in }
+        onTimersPending: @escaping @Sendable (Bool) -> Void = { _ in },
+        interruption: (@Sendable (FaultPlan.Roll) -> Void)? = nil
     ) {
-        self.init(services, label: { label }, deliver: deliver, onTimersPending: onTimersPending)
+        self.init(services, label: { label }, deliver: deliver, onTimersPending: onTimersPending, interruption: interruption)
     }
 
     /// Who is running, as the log shows it (`GET /path`, `OrderHub demo (1a2b…)`).

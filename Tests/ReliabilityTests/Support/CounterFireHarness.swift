@@ -24,10 +24,12 @@ func withCounterFire<T>(
     logger: Logger = quietLogger,
     lifecycle: LifecycleSettings? = nil,
     secrets: [String: String] = [:],
+    faults: FaultPlan? = nil,
     _ body: (TestClient) async throws -> T
 ) async throws -> T {
     let config = try WranglerConfig.load(from: repositoryRoot.appendingPathComponent("wrangler-like.toml")).config
-    return try await Emulator.test(mode, config: config, module: CounterFireWorker.module, secrets: secrets, lifecycle: lifecycle, logger: logger, body)
+    return try await Emulator.test(
+        mode, config: config, module: CounterFireWorker.module, secrets: secrets, lifecycle: lifecycle, logger: logger, faults: faults, body)
 }
 
 let kitchenKey = "demo-kitchen-key"

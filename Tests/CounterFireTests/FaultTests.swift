@@ -1,0 +1,123 @@
+import EdgeD1
+import EdgeDurableObjects
+import EdgeRuntime
+import EdgeTesting
+import Foundation
+import Testing
+
+@testable import CounterFire
+
+/// CounterFire's failure paths, reached through injected faults: a hub notice lost on the way
+/// (retried, or given up and carried by the next write), and a write whose answer is lost after
+/// its commit (the client's retry with the same Idempotency-Key, or the same status, makes
+/// nothing twice and still reaches the kitchen).
+@Suite struct FaultTests {
+    /// Waits (10 s at most) until `condition` holds.
+    func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            try #require(ContinuousClock.now < deadline, "the condition never held")
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// Reads the kitchen until it has applied `count` events.
+    func expectEvents(_ socket: TestWebSocket, _ board: inout KitchenBoard, _ count: Int) async throws {
+        try await readKitchen(socket, into: &board) { $0.applied.count == count }
+        #expect(board.duplicates == 0)
+    }
+
+    /// A seed whose `stub-network` fault at call `n` is lost before the call reaches the object
+    /// (the other half of the draws lose it after the hub already ran the notice).
+    static func seedLosingBeforeTheObject(atCall n: Int) -> UInt64 {
+        (0...).lazy.map(UInt64.init).first { seed in
+            let plan = FaultPlan(seed: seed, [.stubNetwork: .every(1)])
+            return (1...n).compactMap { _ in plan.fires(.stubNetwork, at: .stubCall) }.last?.pick(2) == 0
+        }!
+    }
+
+    @Test func aNoticeLostOnTheWayIsRetried() async throws {
+        // Stub call 1 opens the kitchen's socket; call 2 is the first order's notice.
+        let plan = FaultPlan(seed: Self.seedLosingBeforeTheObject(atCall: 2), [.stubNetwork: .at([2])])
+        try await withCounterFire(faults: plan) { client in
+            var board = KitchenBoard()
+            let socket = try await client.webSocket(kdsPath)
+            let order = try await client.createOrder("Lost once").order
+            try await expectEvents(socket, &board, 1)
+            #expect(board.applied.map(\.orderID) == [order.id])
+            #expect(plan.history.map { $0.detail.hasSuffix("Network connection lost. (before the call reached the object)") } == [true])
+        }
+    }
+
+    @Test func aNoticeThatFailsForGoodIsCarriedByTheNextWrite() async throws {
+        // Calls 2, 3, 4: the first notice and both its retries.
+        let plan = FaultPlan(seed: 1, [.stubNetwork: .at([2, 3, 4])])
+        try await withCounterFire(faults: plan) { client in
+            var board = KitchenBoard()
+            let socket = try await client.webSocket(kdsPath)
+            let first = try await client.createOrder("Given up").order
+            try await waitUntil { plan.injected[.stubNetwork] == 3 }
+            let second = try await client.createOrder("Carrier").order
+            try await expectEvents(socket, &board, 2)
+            #expect(board.applied.map(\.orderID) == [first.id, second.id])
+        }
+    }
+
+    /// Production says never to retry an overloaded object: the notice gives up at once and the
+    /// next write carries its event.
+    @Test func anOverloadedHubsNoticeIsCarriedByTheNextWrite() async throws {
+        let plan = FaultPlan(seed: 1, [.stubOverloaded: .at([2])])
+        try await withCounterFire(faults: plan) { client in
+            var board = KitchenBoard()
+            let socket = try await client.webSocket(kdsPath)
+            let first = try await client.createOrder("Overloaded").order
+            try await waitUntil { plan.injected[.stubOverloaded] == 1 }
+            let second = try await client.createOrder("Next").order
+            try await expectEvents(socket, &board, 2)
+            #expect(board.applied.map(\.orderID) == [first.id, second.id])
+            #expect(plan.injected == [.stubOverloaded: 1])
+        }
+    }
+
+    @Test func aCreateRetriedAfterItsCommitMakesOneOrderAndReachesTheKitchen() async throws {
+        let plan = FaultPlan(seed: 1)
+        try await withCounterFire(faults: plan) { client in
+            var board = KitchenBoard()
+            let socket = try await client.webSocket(kdsPath)
+            _ = try await socket.receiveText()  // the snapshot: the hub is idle
+            // From here the create's batch is the first D1 query.
+            plan.update(rules: [.d1AfterCommit: .at([1])])
+            let body = #"{"items":[{"name":"Ambiguous","quantity":1}]}"#
+            let headers: Headers = ["content-type": "application/json", "idempotency-key": "retry-1"]
+            let lost = try await client.execute(.post, "/v1/restaurants/demo/orders", headers: headers, text: body)
+            #expect(lost.status == .internalServerError)
+            #expect(D1Database.transientAfterCommit.map { "D1_ERROR: \($0)" }.contains(lost.text))
+            let retried = try await client.execute(.post, "/v1/restaurants/demo/orders", headers: headers, text: body)
+            #expect(retried.status == .ok, "the retry finds the first attempt's order")
+            let order = try retried.json(as: CreatedOrder.self).order
+            let log = try await client.log()
+            #expect(log.map(\.orderID) == [order.id])
+            try await expectEvents(socket, &board, 1)
+            #expect(board.applied.map(\.orderID) == [order.id])
+        }
+    }
+
+    @Test func aStatusChangeRetriedAfterItsCommitWritesOnceAndReachesTheKitchen() async throws {
+        let plan = FaultPlan(seed: 1)
+        try await withCounterFire(faults: plan) { client in
+            var board = KitchenBoard()
+            let socket = try await client.webSocket(kdsPath)
+            let id = try await client.createOrder("Ambiguous").order.id
+            try await expectEvents(socket, &board, 1)
+            await client.emulator.durableObjects.settled()
+            // The route reads the ticket and the kitchen key: the 3rd query is the change's batch.
+            plan.update(rules: [.d1AfterCommit: .at([3])])
+            #expect(try await client.changeStatus(id, to: "preparing").status == .internalServerError)
+            let retried = try await client.changeStatus(id, to: "preparing").json(as: StatusReply.self)
+            #expect(retried.order.status == .preparing && retried.event == nil)
+            #expect(try await client.log().map(\.seq) == [1, 2])
+            try await expectEvents(socket, &board, 2)
+            #expect(plan.injected == [.d1AfterCommit: 1])
+        }
+    }
+}
