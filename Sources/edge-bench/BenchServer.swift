@@ -2,6 +2,7 @@ import CounterFire
 import EdgeConfig
 import EdgeD1
 import EdgeDurableObjects
+import EdgeRuntime
 import EdgeServer
 import Foundation
 import Logging
@@ -25,7 +26,7 @@ final class BenchServer: Sendable {
         self.stateRoot = stateRoot
     }
 
-    static func start(root: URL, stateRoot: URL? = nil) async throws -> BenchServer {
+    static func start(root: URL, stateRoot: URL? = nil, faults: FaultPlan? = nil) async throws -> BenchServer {
         let stateRoot = stateRoot ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("edge-bench-\(UUID().uuidString)", isDirectory: true)
         var config = try WranglerConfig.load(from: root.appendingPathComponent("wrangler-like.toml")).config
@@ -35,7 +36,8 @@ final class BenchServer: Sendable {
         let options = Emulator.Options(
             stateRoot: stateRoot,
             lifecycle: LifecycleSettings(preventEviction: true),
-            logger: Logger(label: "edge", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: Logger(label: "edge", factory: { _ in SwiftLogNoOpLogHandler() }),
+            faults: faults)
         let emulator = try await Emulator(config: config, module: CounterFireWorker.module, options: options)
         let server = try await emulator.start(host: "127.0.0.1", port: 0)
         return BenchServer(emulator: emulator, server: server, stateRoot: stateRoot)

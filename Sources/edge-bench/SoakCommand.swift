@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeRuntime
 import Foundation
 import NIOCore
 import NIOPosix
@@ -25,12 +26,16 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "The repository root (where wrangler-like.toml is).")
     var root: String?
 
+    @Option(help: "A fault plan, as edge dev --chaos=SPEC takes it (\"default\" for the default profile): production's failures injected throughout the soak.")
+    var chaos: String?
+
     func run() async throws {
         Memory.raiseFileLimit(to: 65_536)
-        let server = try await BenchServer.start(root: repositoryRoot(root))
+        let faults = try chaos.map { try FaultSpec(parsing: $0).plan() }
+        let server = try await BenchServer.start(root: repositoryRoot(root), faults: faults)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let soak = Soak(server: server, group: group, kitchens: kitchens, ordersPerSecond: ordersPerSecond)
-        emit("soak: \(minutes) min, \(ordersPerSecond) orders/s, \(kitchens) WebSockets + \(kitchens / 2) SSE streams, hub evicted every second")
+        emit("soak: \(minutes) min, \(ordersPerSecond) orders/s, \(kitchens) WebSockets + \(kitchens / 2) SSE streams, hub evicted every second" + (faults.map { ", faults: \($0)" } ?? ""))
         emit(Soak.header)
         try await soak.run(for: minutes)
         await server.stop()
