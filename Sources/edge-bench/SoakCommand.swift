@@ -34,7 +34,7 @@ struct SoakCommand: AsyncParsableCommand {
         let faults = try chaos.map { try FaultSpec(parsing: $0).plan() }
         let server = try await BenchServer.start(root: repositoryRoot(root), faults: faults)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let soak = Soak(server: server, group: group, kitchens: kitchens, ordersPerSecond: ordersPerSecond)
+        let soak = Soak(server: server, group: group, kitchens: kitchens, ordersPerSecond: ordersPerSecond, faults: faults)
         emit("soak: \(minutes) min, \(ordersPerSecond) orders/s, \(kitchens) WebSockets + \(kitchens / 2) SSE streams, hub evicted every second" + (faults.map { ", faults: \($0)" } ?? ""))
         emit(Soak.header)
         try await soak.run(for: minutes)
@@ -48,13 +48,17 @@ final class Soak: @unchecked Sendable {
     let group: any EventLoopGroup
     let kitchens: Int
     let ordersPerSecond: Int
+    /// The plan of `--chaos`, held off while the kitchens first connect (the soak's set-up
+    /// expects every first snapshot; after it, a dropped client is revived as any other).
+    let faults: FaultPlan?
     private let counters = Counters()
 
-    init(server: BenchServer, group: any EventLoopGroup, kitchens: Int, ordersPerSecond: Int) {
+    init(server: BenchServer, group: any EventLoopGroup, kitchens: Int, ordersPerSecond: Int, faults: FaultPlan? = nil) {
         self.server = server
         self.group = group
         self.kitchens = kitchens
         self.ordersPerSecond = ordersPerSecond
+        self.faults = faults
     }
 
     static let header = "minute  rss_MiB  open_fds  orders  status_changes  failed_requests  evictions  kitchen_reconnects  gaps  repeats"
@@ -70,8 +74,11 @@ final class Soak: @unchecked Sendable {
         let end = monotonicNanos() + UInt64(minutes * 60e9)
         let wsBoard = ArrivalBoard(clients: kitchens)
         let sseBoard = ArrivalBoard(clients: kitchens / 2)
+        let faultRules = faults?.rules ?? [:]
+        faults?.stop()
         var sockets = try await KitchenClient.connectMany(.webSocket, count: kitchens, group: group, port: server.port, board: wsBoard)
         var streams = try await KitchenClient.connectMany(.serverSentEvents, count: kitchens / 2, group: group, port: server.port, board: sseBoard)
+        faults?.update(rules: faultRules)
         let writer = Task { try await self.write(until: end) }
         var nextReport = monotonicNanos() + 60_000_000_000
         var minute = 0
