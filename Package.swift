@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "EdgeCLITests",
             dependencies: [
-                "EdgeCLI", "EdgeDurableObjects", "EdgeRuntime",
+                "EdgeCLI", "EdgeDurableObjects", "EdgeRuntime", "EdgeServer",
                 "edge",  // run as a process
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

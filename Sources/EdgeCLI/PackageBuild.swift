@@ -1,3 +1,4 @@
+import EdgeServer
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import EdgeServer
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -40,36 +41,27 @@ struct DevStartBench {
 
     private func startToFirst200(_ binary: URL, state: URL) async throws -> Double {
         let port = try freePort()
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["dev", "--persist-to", state.path, "--port", String(port)]
-        process.currentDirectoryURL = root
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
         let start = monotonicNanos()
-        try process.run()
+        let process = try ChildProcess.spawn(
+            executable: binary.path, arguments: ["dev", "--persist-to", state.path, "--port", String(port)], directory: root.path,
+            output: .discard, error: .discard)
         defer {
-            process.terminate()
-            process.waitUntilExit()
+            process.signal(SIGTERM)
+            _ = process.waitUntilExit()
         }
         let deadline = start + 20_000_000_000
         while monotonicNanos() < deadline {
             if Self.health(port: port) == 200 { return milliseconds(from: start, to: monotonicNanos()) }
-            guard process.isRunning else { throw BenchError("edge dev exited with \(process.terminationStatus)") }
+            guard process.isRunning else { throw BenchError("edge dev exited with \(process.waitUntilExit())") }
             usleep(500)
         }
         throw BenchError("edge dev did not answer within 20 s")
     }
 
     private func spawnToExit(_ binary: URL, arguments: [String]) async throws -> Double {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
         let start = monotonicNanos()
-        try process.run()
-        process.waitUntilExit()
+        let process = try ChildProcess.spawn(executable: binary.path, arguments: arguments, output: .discard, error: .discard)
+        _ = process.waitUntilExit()
         return milliseconds(from: start, to: monotonicNanos())
     }
 

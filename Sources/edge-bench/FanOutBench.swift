@@ -136,7 +136,7 @@ struct FanOutBench {
 
     /// ``measure(board:clients:server:poster:watch:)`` with `count` clients in a child process.
     func measureInChild(count: Int, server: BenchServer, poster: KeepAliveClient, watch: CommitWatch) async throws -> Sample {
-        let child = try ChildProcess(["clients", "--port", String(server.port), "--count", String(count)])
+        let child = try BenchChild(["clients", "--port", String(server.port), "--count", String(count)])
         do {
             _ = try await child.expect("ready")
             var sample = Sample()

@@ -16,7 +16,7 @@ struct MemoryBench {
         let count = 1_000
         var perSocket: [Double] = []
         for round in 0..<settings.rounds {
-            let server = try ChildProcess(["serve", "--root", root.path])
+            let server = try BenchChild(["serve", "--root", root.path])
             do {
                 let port = try Int(await server.expect("port")) ?? 0
                 let warm = ArrivalBoard(clients: 20)

@@ -1,4 +1,5 @@
 @testable import EdgeCLI
+import EdgeServer
 import Foundation
 import Synchronization
 import Testing
@@ -200,17 +201,14 @@ func until(_ what: String, timeout: Duration = .seconds(120), _ condition: @esca
 
 /// `edge dev` with its output read as it comes (the session prints a line per reload).
 final class DevSession: @unchecked Sendable {
-    private let process = Process()
+    private let process: ChildProcess
     private let output = Pipe()
     private let buffer = Mutex("")
 
     init(_ arguments: [String], in directory: URL) throws {
-        process.executableURL = EdgeProcess.executable
-        process.arguments = ["dev"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        process = try ChildProcess.spawn(
+            executable: EdgeProcess.executable.path, arguments: ["dev"] + arguments, directory: directory.path,
+            output: .pipe(output), error: .pipe(output))
         let handle = output.fileHandleForReading
         Thread.detachNewThread { [self] in
             while true {
@@ -237,7 +235,7 @@ final class DevSession: @unchecked Sendable {
 
     /// The processes this `edge dev` started (its children, from any of its threads).
     var children: [String] {
-        let tasks = "/proc/\(process.processIdentifier)/task"
+        let tasks = "/proc/\(process.pid)/task"
         return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).flatMap { task in
             ((try? String(contentsOfFile: "\(tasks)/\(task)/children", encoding: .utf8)) ?? "").split(separator: " ").map(String.init)
         }
@@ -245,15 +243,12 @@ final class DevSession: @unchecked Sendable {
 
     /// SIGINT, then the exit status.
     func stop() async -> Int32 {
-        process.interrupt()
-        return (try? await EdgeProcess.offThePool { [process] in
-            process.waitUntilExit()
-            return process.terminationStatus
-        }) ?? -1
+        process.signal(SIGINT)
+        return await process.exitStatus()
     }
 
     func kill() {
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
     }
 }
 

@@ -1,3 +1,4 @@
+import EdgeServer
 import Foundation
 import Testing
 
@@ -30,34 +31,26 @@ struct EdgeProcess {
     }
 
     private static func runBlocking(_ arguments: [String], in directory: URL) throws -> Output {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let process = try ChildProcess.spawn(
+            executable: executable.path, arguments: arguments, directory: directory.path, output: .pipe(out), error: .pipe(err))
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let status = process.waitUntilExit()
+        return Output(status: status, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// A running `edge dev`, stopped with SIGINT by `stop()`.
     final class Dev: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         let output = Pipe()
         private(set) var text = ""
         private(set) var url = ""
 
         init(_ arguments: [String], in directory: URL = repositoryRoot) throws {
-            process.executableURL = EdgeProcess.executable
-            process.arguments = ["dev"] + arguments
-            process.currentDirectoryURL = directory
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
+            process = try ChildProcess.spawn(
+                executable: EdgeProcess.executable.path, arguments: ["dev"] + arguments, directory: directory.path,
+                output: .pipe(output), error: .pipe(output))
         }
 
         /// Reads output until the ready line, returning its URL; fails after `timeout`.
@@ -86,10 +79,10 @@ struct EdgeProcess {
         }
 
         private func stopBlocking() -> Int32 {
-            process.interrupt()
-            process.waitUntilExit()
+            process.signal(SIGINT)
+            let status = process.waitUntilExit()
             text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            return process.terminationStatus
+            return status
         }
     }
 }

@@ -1,3 +1,4 @@
+import EdgeServer
 import Foundation
 
 #if canImport(Glibc)
@@ -44,14 +45,9 @@ enum NonLoopbackAddress {
     }
 
     private static func run(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ip)
-        process.arguments = arguments
         let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let process = try ChildProcess.spawn(executable: ip, arguments: arguments, error: .pipe(errors))
+        guard process.waitUntilExit() == 0 else {
             let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw NetworkSetupFailure(description: "ip \(arguments.joined(separator: " ")): \(text)")
         }

@@ -1,3 +1,4 @@
+import EdgeServer
 import Foundation
 import Synchronization
 import Testing
@@ -30,25 +31,20 @@ enum EdgeBinary {
     }
 
     private static func runBlocking(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let process = try ChildProcess.spawn(
+            executable: executable.path, arguments: arguments, directory: repositoryRoot.path, output: .pipe(out), error: .pipe(err))
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let status = process.waitUntilExit()
+        return Output(status: status, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
 
 /// A running `edge dev` whose output is read continuously (so a busy request log never fills
 /// the pipe and blocks the server) and kept for inspection.
 final class EdgeDev: Sendable {
-    private let process: Process
+    private let process: ChildProcess
     private final class Output: Sendable {
         let text = Mutex("")
         let done = Atomic(false)
@@ -58,16 +54,11 @@ final class EdgeDev: Sendable {
 
     /// Starts `edge dev --port 0 <arguments>` in the repository root.
     init(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = EdgeBinary.executable
-        process.arguments = ["dev", "--port", "0"] + arguments
-        process.currentDirectoryURL = repositoryRoot
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        self.process = process
+        process = try ChildProcess.spawn(
+            executable: EdgeBinary.executable.path, arguments: ["dev", "--port", "0"] + arguments, directory: repositoryRoot.path,
+            output: .pipe(pipe), error: .pipe(pipe))
         self.pipe = pipe
-        try process.run()
         let handle = pipe.fileHandleForReading
         let output = self.output
         Thread.detachNewThread {
@@ -83,7 +74,7 @@ final class EdgeDev: Sendable {
     /// Everything the process printed so far.
     var text: String { output.text.withLock { $0 } }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// Waits for `Ready on http://127.0.0.1:<port>` and returns the port.
     func waitUntilReady(timeout: Duration = .seconds(60)) async throws -> Int {
@@ -102,24 +93,24 @@ final class EdgeDev: Sendable {
 
     /// `kill -9`: no shutdown code runs, nothing is flushed by the process.
     func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        _ = process.waitUntilExit()
     }
 
     /// SIGINT, the graceful stop; waits for the exit status.
     func stop() async -> Int32 {
-        if process.isRunning { process.interrupt() }
-        process.waitUntilExit()
+        process.signal(SIGINT)
+        let status = await process.exitStatus()
         for _ in 0..<100 where !output.done.load(ordering: .relaxed) {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        return process.terminationStatus
+        return status
     }
 
     deinit {
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            _ = process.waitUntilExit()
         }
     }
 }

@@ -1,26 +1,27 @@
+import EdgeServer
 import Foundation
 
 /// This executable run again as a child process with a line protocol on its standard input and
 /// output: the memory figure's server (`edge-bench serve`) and the 10 000-socket clients
 /// (`edge-bench clients`) live in their own processes, for a clean RSS and for the open-file
 /// limit of one process.
-final class ChildProcess: @unchecked Sendable {
-    private let process = Process()
+final class BenchChild: @unchecked Sendable {
+    private let process: ChildProcess
+    private let name: String
     private let input = Pipe()
     private let output = Pipe()
     private let lines: AsyncStream<String>
     private var iterator: AsyncStream<String>.Iterator
 
     init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = arguments
-        process.standardInput = input
-        process.standardOutput = output
+        name = arguments.first ?? ""
+        process = try ChildProcess.spawn(
+            executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, arguments: arguments,
+            input: .pipe(input), output: .pipe(output))
         let (lines, continuation) = AsyncStream.makeStream(of: String.self)
         self.lines = lines
         iterator = lines.makeAsyncIterator()
         let reader = output.fileHandleForReading
-        try process.run()
         DispatchQueue.global().async {
             var pending = Data()
             while true {
@@ -43,7 +44,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// The next line, which must start with `prefix`; returns what follows it.
     func expect(_ prefix: String) async throws -> String {
-        guard let line = await readLine() else { throw BenchError("the child process \(process.arguments?.first ?? "") ended") }
+        guard let line = await readLine() else { throw BenchError("the child process \(name) ended") }
         guard line.hasPrefix(prefix) else { throw BenchError("the child process said: \(line)") }
         return String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
     }
