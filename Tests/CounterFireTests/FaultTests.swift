@@ -50,8 +50,10 @@ import Testing
     }
 
     @Test func aNoticeThatFailsForGoodIsCarriedByTheNextWrite() async throws {
-        // Calls 2, 3, 4: the first notice and both its retries.
-        let plan = FaultPlan(seed: 1, [.stubNetwork: .at([2, 3, 4])])
+        // Calls 2, 3, 4: the first notice and both its retries; call 5 is the next write's
+        // notice. A fourth attempt would be call 5, and the next write's notice would then meet
+        // the fault at call 6.
+        let plan = FaultPlan(seed: 1, [.stubNetwork: .at([2, 3, 4, 6])])
         try await withCounterFire(faults: plan) { client in
             var board = KitchenBoard()
             let socket = try await client.webSocket(kdsPath)
@@ -60,6 +62,7 @@ import Testing
             let second = try await client.createOrder("Carrier").order
             try await expectEvents(socket, &board, 2)
             #expect(board.applied.map(\.orderID) == [first.id, second.id])
+            #expect(plan.injected == [.stubNetwork: 3], "three attempts, then the notice gives up")
         }
     }
 

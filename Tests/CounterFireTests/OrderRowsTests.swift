@@ -31,6 +31,9 @@ import Testing
 
     @Test func logRowsOfAnotherShapeAreRefused() throws {
         #expect(try EventRow(raw: Self.created).createdTicket().customerName == nil)
+        var named = Self.created
+        named[9] = .text("Ana")
+        #expect(try EventRow(raw: named).createdTicket().customerName == "Ana")
         corrupt("an order_event row of unexpected shape") { _ = try EventRow(raw: Array(Self.created.prefix(10))) }
         var badOrder = Self.created
         badOrder[7] = .text("one")

@@ -32,14 +32,12 @@ enum HubNotice {
 
     /// One round: up to `attempts` calls, retrying those production marks `retryable` (a lost
     /// connection: the notice is idempotent) or `durableObjectReset`, never `overloaded` ones.
+    /// (A retry recurs rather than loops, so no line after a loop is left that cannot run.)
     static func deliver(env: Env, restaurant: String, attempts: Int = 3) async throws {
-        for attempt in 1...attempts {
-            do {
-                try await env.ORDER_HUB.getByName(restaurant).call { try await $0.notify() }
-                return
-            } catch let error as DurableObjectError where attempt < attempts && (error.retryable || error.durableObjectReset) {
-                continue
-            }
+        do {
+            try await env.ORDER_HUB.getByName(restaurant).call { try await $0.notify() }
+        } catch let error as DurableObjectError where attempts > 1 && (error.retryable || error.durableObjectReset) {
+            try await deliver(env: env, restaurant: restaurant, attempts: attempts - 1)
         }
     }
 }
