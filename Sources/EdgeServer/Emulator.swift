@@ -70,8 +70,8 @@ public final class Emulator: Sendable {
     public let options: Options
     /// The Durable Object host: namespaces, lifecycle, forced eviction and reset.
     package let durableObjects: DurableObjectRuntime
-    /// The D1 databases by binding name.
-    public let databases: [String: D1Database]
+    /// The D1 databases by binding name (a test reaches one with ``d1(_:)``).
+    package let databases: [String: D1Database]
     /// The bindings the worker's `Env` was built from.
     public let bindings: Bindings
     /// The `[assets]` files, when configured.

@@ -3,10 +3,10 @@ import NIOCore
 /// Whether a peer may use the emulator's control routes (`/cdn-cgi/...`): only a client on this
 /// machine's loopback interface, judged by the connection's real address (never by a header such
 /// as `Host` or `X-Forwarded-For`, which any client can set).
-public enum LoopbackPeer {
+@usableFromInline package enum LoopbackPeer {
     /// `true` for 127.0.0.0/8, `::1`, and IPv4-mapped `::ffff:127.0.0.0/104`; `false` for every
     /// other address, for Unix domain sockets, and for an unknown peer.
-    public static func isLoopback(_ address: SocketAddress?) -> Bool {
+    package static func isLoopback(_ address: SocketAddress?) -> Bool {
         switch address {
         case .v4(let address):
             return UInt32(bigEndian: address.address.sin_addr.s_addr) >> 24 == 127
@@ -21,6 +21,7 @@ public enum LoopbackPeer {
         }
     }
 
-    /// The address in-process calls come from: `127.0.0.1`.
-    public static let inProcess: SocketAddress = try! SocketAddress(ipAddress: "127.0.0.1", port: 0)
+    /// The address in-process calls come from: `127.0.0.1` (the default of the public
+    /// `Emulator.handle(_:remoteAddress:)`, hence usable from inlinable code).
+    @usableFromInline package static let inProcess: SocketAddress = try! SocketAddress(ipAddress: "127.0.0.1", port: 0)
 }
