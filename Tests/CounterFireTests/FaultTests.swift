@@ -66,6 +66,41 @@ import Testing
         }
     }
 
+    /// A kitchen whose connection drops in the middle of its greeting (a replay of two events,
+    /// cut at the first) is the only one to go: the hub is not reset, so a kitchen already
+    /// attached keeps its socket and gets the next event, and the next kitchen connects.
+    /// (Before: the greeting's next send threw inside blockConcurrencyWhile, which reset the hub
+    /// and closed every socket; under `--chaos` the reconnects met the next drop, a reset storm.)
+    @Test(arguments: [FaultKind.dropWebSocket, .dropStream])
+    func aKitchenCutDuringItsGreetingIsTheOnlyOneToGo(kind: FaultKind) async throws {
+        // WebSocket sends: 1 the witness's snapshot, 2-3 the two orders' events, 4-5 the replay.
+        // Stream writes: 1-2 the replay.
+        let plan = FaultPlan(seed: 1, [kind: .at([kind == .dropWebSocket ? 4 : 1])])
+        try await withCounterFire(.live, faults: plan) { client in
+            var board = KitchenBoard()
+            let witness = try await client.webSocket(kdsPath)
+            let first = try await client.createOrder("One").order
+            let second = try await client.createOrder("Two").order
+            try await readKitchen(witness, into: &board) { $0.tickets[first.id] != nil && $0.tickets[second.id] != nil }
+            if kind == .dropWebSocket {
+                let cut = try await client.webSocket(kdsPath + "&after=0")
+                #expect(try await cut.closed().code == 1006)
+            } else {
+                var received: [String] = []
+                do {
+                    for try await event in try await client.events(kdsPath + "&after=0") { received.append(event.data) }
+                    Issue.record("the stream ended cleanly after \(received)")
+                } catch {}
+                #expect(received.isEmpty)
+            }
+            #expect(plan.injected == [kind: 1])
+            let third = try await client.createOrder("Three").order
+            try await readKitchen(witness, into: &board) { $0.tickets[third.id] != nil }
+            #expect(board.duplicates == 0)
+            #expect(try client.inspect("ORDER_HUB", .name("demo")).first?.constructions == 1, "the hub was reset")
+        }
+    }
+
     /// Production says never to retry an overloaded object: the notice gives up at once and the
     /// next write carries its event.
     @Test func anOverloadedHubsNoticeIsCarriedByTheNextWrite() async throws {

@@ -45,7 +45,11 @@ extension OrderHub {
         }
         let events = EventStream(maxBufferedBytes: maxBufferedBytes + size)
         for message in messages {
-            try events.enqueue(event: message.event, id: message.id, data: message.data)
+            do {
+                try events.enqueue(event: message.event, id: message.id, data: message.data)
+            } catch where events.isClosed {
+                return events  // cut during its greeting (as for a socket, above): not subscribed
+            }
         }
         subscribe(events, kind: .kitchen)
         return events
@@ -70,7 +74,17 @@ extension OrderHub {
             messages.append(data)
             size += data.utf8.count
         }
-        for data in messages { try socket.send(data) }
+        for data in messages {
+            do {
+                try socket.send(data)
+            } catch where socket.readyState != .open {
+                // The client went away during its greeting (its close event follows): the
+                // greeting ends here. Thrown on, the error would fail blockConcurrencyWhile, which
+                // resets the hub and drops every other kitchen's socket, whose reconnects (and
+                // their greetings) then meet the next drop: a reset storm under --chaos.
+                return
+            }
+        }
         try socket.serializeAttachment(KitchenSocket(greetingBytes: size))
     }
 
@@ -117,7 +131,11 @@ extension OrderHub {
         guard let messages = try await trackerGreeting(order: orderID, start: start) else { return nil }
         let events = EventStream(maxBufferedBytes: maxBufferedBytes)
         for message in messages {
-            try events.enqueue(event: message.event, id: message.id, data: message.data)
+            do {
+                try events.enqueue(event: message.event, id: message.id, data: message.data)
+            } catch where events.isClosed {
+                return events  // cut during its greeting, as a kitchen stream's
+            }
         }
         subscribe(events, kind: .tracker(orderID: orderID))
         return events
