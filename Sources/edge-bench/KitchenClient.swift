@@ -104,7 +104,13 @@ private final class WebSocketReader: ByteToMessageDecoder {
                 HTTPWire.parse(raw).map { ($0.status, $0.headLength) }
             }
             guard let (status, length) = head else { return .needMoreData }
-            guard status == 101 else { throw BenchError("WebSocket upgrade answered \(status)") }
+            guard status == 101 else {
+                // Refused (a 5xx when the hub was reset as the socket connected): the client
+                // closes and reconnects, as a page does, instead of waiting on a dead connection.
+                buffer.moveReaderIndex(to: buffer.writerIndex)
+                context.close(promise: nil)
+                return .needMoreData
+            }
             buffer.moveReaderIndex(forwardBy: length)
             upgraded = true
             return .continue
@@ -168,7 +174,11 @@ private final class EventStreamReader: ByteToMessageDecoder {
                 HTTPWire.parse(raw).map { ($0.status, $0.headLength) }
             }
             guard let (status, length) = head else { return .needMoreData }
-            guard status == 200 else { throw BenchError("event stream answered \(status)") }
+            guard status == 200 else {
+                buffer.moveReaderIndex(to: buffer.writerIndex)
+                context.close(promise: nil)  // refused: reconnect, as for a WebSocket
+                return .needMoreData
+            }
             buffer.moveReaderIndex(forwardBy: length)
             started = true
             return .continue

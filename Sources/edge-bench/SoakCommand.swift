@@ -61,7 +61,7 @@ final class Soak: @unchecked Sendable {
         self.faults = faults
     }
 
-    static let header = "minute  rss_MiB  open_fds  orders  status_changes  failed_requests  evictions  kitchen_reconnects  gaps  repeats"
+    static let header = "minute  rss_MiB  open_fds  orders  status_changes  failed_requests  retries  evictions  kitchen_reconnects  gaps  repeats"
 
     final class Counters: @unchecked Sendable {
         private let lock = NSLock()
@@ -138,7 +138,7 @@ final class Soak: @unchecked Sendable {
         }
         let line = [
             String(minute), Format.number(Double(Memory.resident()) / 1_048_576, digits: 1), String(Memory.openFileDescriptors()),
-            String(counters["orders"]), String(counters["status_changes"]), String(counters["failed_requests"]),
+            String(counters["orders"]), String(counters["status_changes"]), String(counters["failed_requests"]), String(counters["retries"]),
             String(counters["evictions"]), String(counters["kitchen_reconnects"]), String(gaps), String(repeats),
         ]
         let widths = Self.header.split(separator: " ", omittingEmptySubsequences: true).map(\.count)
@@ -146,7 +146,12 @@ final class Soak: @unchecked Sendable {
     }
 
     /// Creates orders at the set rate and moves earlier ones through their statuses (and
-    /// cancels some) so that about 20 stay open, over a keep-alive connection.
+    /// cancels some) so that about 20 stay open, over a keep-alive connection. As a real client
+    /// does, it retries a request that failed with a 5xx or a dropped connection with the same
+    /// request (a create with the same Idempotency-Key; a status change to the same status is
+    /// idempotent): under `--chaos` a write can fail after its commit, and a create never retried
+    /// would leave an order open on the board for good, growing every snapshot and the server's
+    /// memory with the workload rather than with a leak.
     private func write(until end: UInt64) async throws {
         struct Created: Decodable { struct Order: Decodable { let id: String }; let order: Order }
         let client = try await KeepAliveClient.connect(group: group, port: server.port)
@@ -157,12 +162,13 @@ final class Soak: @unchecked Sendable {
         var next = monotonicNanos()
         while monotonicNanos() < end {
             next += UInt64(interval * 1e9)
-            let (status, body) = try await client.send(FanOutBench.createOrder(port: server.port))
-            if status == 201, let created = try? JSONDecoder().decode(Created.self, from: Data(body)) {
+            let create = HTTPWire.request(
+                "POST", "/v1/restaurants/demo/orders", port: server.port,
+                headers: [("Content-Type", "application/json"), ("Idempotency-Key", UUID().uuidString)], body: FanOutBench.orderBody)
+            let (status, body) = await send(create, with: client)
+            if status == 201 || status == 200, let created = try? JSONDecoder().decode(Created.self, from: Data(body)) {
                 counters.add("orders")
                 open.append((created.order.id, 0))
-            } else {
-                counters.add("failed_requests")
             }
             // Move orders on until at most 20 are open, so the board (and every snapshot) stays
             // the same size and memory measures the server, not a growing workload.
@@ -174,16 +180,31 @@ final class Soak: @unchecked Sendable {
                     "POST", "/v1/orders/\(order.id)/status", port: server.port,
                     headers: [("Content-Type", "application/json"), ("Authorization", "Bearer demo-kitchen-key")],
                     body: Array(#"{"status":"\#(target)"}"#.utf8))
-                let (changed, _) = try await client.send(request)
+                let (changed, _) = await send(request, with: client)
                 if changed == 200 {
                     counters.add("status_changes")
                     if target == "cancelled" || target == "completed" { open.remove(at: index) } else { open[index].status += 1 }
-                } else {
-                    counters.add("failed_requests")
                 }
             }
             let now = monotonicNanos()
             if next > now { try await Task.sleep(for: .nanoseconds(Int(next - now))) }
         }
+    }
+
+    /// Sends `request`, and again after a 5xx or a dropped connection (up to 10 times, 20 ms
+    /// apart); each failed attempt counts in `failed_requests`. The last status, or 0.
+    private func send(_ request: ByteBuffer, with client: KeepAliveClient) async -> (status: Int, body: [UInt8]) {
+        for attempt in 1...10 {
+            if attempt > 1 {
+                counters.add("retries")
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            if let reply = try? await client.send(request), reply.status < 500 {
+                if reply.status >= 400 { counters.add("failed_requests") }
+                return reply
+            }
+            counters.add("failed_requests")
+        }
+        return (0, [])
     }
 }
