@@ -3,19 +3,26 @@ import NIOHTTP1
 
 /// First in every connection's pipeline: closes a connection that has not sent a byte when the
 /// server starts to shut down (browsers open such connections ahead of time). Connections with a
-/// request in flight are left to HummingbirdCore's state handler, WebSockets to ``Connection``.
+/// request in flight are left to ``HTTPConnectionState``, WebSockets to ``Connection``.
+///
+/// Seeing every read before NIO's decoder, it also tells the connection's timeouts that bytes
+/// arrived (a head counts from its first byte), by a direct call rather than one more handler.
 final class QuiesceHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private let connection: Connection
     private var sawData = false
+    /// Told when bytes arrive; `nil` when every timeout is off or the connection has upgraded.
+    var timeouts: HTTPConnectionState?
 
-    init(connection: Connection) {
+    init(connection: Connection, timeouts: HTTPConnectionState?) {
         self.connection = connection
+        self.timeouts = timeouts
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         sawData = true
+        timeouts?.bytesArrived()
         context.fireChannelRead(data)
     }
 

@@ -26,23 +26,20 @@ import NIOHTTP1
 ///   first request asks to upgrade is never timed again: it becomes a WebSocket, which keeps
 ///   its own liveness (pings), or it closes after the answer.
 ///
-/// Cost on the hot path: two handler hops per read and per written part, one clock read per read
-/// and one per response, no allocation. The timer is one scheduled callback per connection that
-/// is moved only when a deadline comes earlier than the one it is set for; when it fires early it
-/// sets itself again for the deadline of the phase the connection is in then. NIO's
-/// `IdleStateHandler` only tracks inactivity; it cannot hold a whole head to a deadline (a client
-/// sending a byte every few seconds stays active) nor tell a keep-alive pause from a worker
-/// that takes its time, so it is not used.
+/// Where it runs: the state lives on ``HTTPConnectionState``, the handler next to NIO's HTTP/1.1
+/// codec that already reads every request and response part (HummingbirdCore's connection state,
+/// copied), and ``QuiesceHandler``, first in the pipeline, tells it when bytes arrive, before the
+/// decoder has a whole head. A 408 for a head is written as raw bytes from that first handler's
+/// place in the pipeline; a 408 for a body goes through NIO's encoder, as the response would.
 ///
-/// Two handlers share this state: ``RequestTimeouts`` itself, between NIO's HTTP/1.1 codec and
-/// the upgrade handler, sees heads, ends and responses; its ``byteWatcher``, first in the
-/// pipeline, sees bytes arrive before the decoder has a whole head.
-final class RequestTimeouts: ChannelDuplexHandler, RemovableChannelHandler, NIOScheduledCallbackHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
-
+/// Cost on the hot path: no extra handler, one clock read per read and one per response, no
+/// allocation. The timer is one scheduled callback per connection that is moved only when a
+/// deadline comes earlier than the one it is set for; when it fires early it sets itself again
+/// for the deadline of the phase the connection is in then. NIO's `IdleStateHandler` only
+/// tracks inactivity; it cannot hold a whole head to a deadline (a client sending a byte every
+/// few seconds stays active) nor tell a keep-alive pause from a worker that takes its time, so it
+/// is not used.
+enum RequestTimeouts {
     /// The timeouts, for the event loop.
     struct Settings: Sendable {
         var header: TimeAmount?
@@ -57,150 +54,67 @@ final class RequestTimeouts: ChannelDuplexHandler, RemovableChannelHandler, NIOS
             if header == nil, body == nil, keepAlive == nil { return nil }
         }
     }
+}
 
-    let settings: Settings
-    let logger: Logger
-    /// Goes first in the pipeline: tells this handler when bytes arrive.
-    let byteWatcher: ByteWatcher
+extension HTTPConnectionState: NIOScheduledCallbackHandler {
+    // MARK: events
 
-    private var context: ChannelHandlerContext?
-    /// When the head being awaited started to count: the opening, or its first byte. `nil` when
-    /// no head is awaited (a request is being read or answered, or the connection is idle).
-    private var headStart: NIODeadline?
-    /// Some bytes of the awaited head have arrived.
-    private var headBytesSeen = false
-    /// The time of the latest read.
-    private var lastRead = NIODeadline.uptimeNanoseconds(0)
-    /// Between a request's head and its end.
-    private var readingBody = false
-    /// Heads read minus responses ended.
-    private var responsesOwed = 0
-    /// A response head has been written and its end not yet.
-    private var responseStarted = false
-    /// The response being written is an event stream: its request's body is not timed.
-    private var streamingEvents = false
-    /// Since when the connection has been idle (last response ended, no byte since).
-    private var idleSince: NIODeadline?
-    /// The head of the request being read, for the log line of a body timeout.
-    private var requestHead: HTTPRequestHead?
-    private var isFirstRequest = true
-    /// Nothing is timed any more (an upgrade, or the handler was removed).
-    private var passive = false
-    /// A timeout has ended the connection: later writes are refused.
-    private var timedOut = false
-    private var timer: NIOScheduledCallback?
-    private var timerDeadline = NIODeadline.distantFuture
-
-    init(settings: Settings, logger: Logger) {
-        self.settings = settings
-        self.logger = logger
-        self.byteWatcher = ByteWatcher()
-        byteWatcher.timeouts = self
-    }
-
-    // MARK: life of the handler
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        if context.channel.isActive { opened() }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        opened()
-        context.fireChannelActive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        stop()
-        self.context = nil
-        byteWatcher.timeouts = nil
-    }
-
-    /// Stops timing this connection (it is upgrading, or going away).
-    private func stop() {
-        passive = true
-        timer?.cancel()
-        timer = nil
-    }
-
-    private func opened() {
-        guard !passive, isFirstRequest, headStart == nil, let header = settings.header else { return }
+    func opened() {
+        guard !passive, isFirstRequest, headStart == nil, let header = timeouts?.header else { return }
         let now = NIODeadline.now()
         lastRead = now
         headStart = now
         arm(now + header)
     }
 
-    // MARK: events
-
-    /// Bytes arrived (from ``ByteWatcher``, before the decoder).
+    /// Bytes arrived (from ``QuiesceHandler``, before the decoder).
     func bytesArrived() {
         guard !passive else { return }
         let now = NIODeadline.now()
         lastRead = now
-        guard !readingBody else { return }  // a stalled body is judged from `lastRead`
+        guard !isRequestBeingRead else { return }  // a stalled body is judged from `lastRead`
         headBytesSeen = true
         guard headStart == nil else { return }
         // The first byte of a next request.
         idleSince = nil
-        if !isFirstRequest, let header = settings.header {
+        if !isFirstRequest, let header = timeouts?.header {
             headStart = now
             arm(now + header)
         }
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !passive else { return context.fireChannelRead(data) }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            headStart = nil
-            headBytesSeen = false
-            idleSince = nil
-            responsesOwed += 1
-            readingBody = true
-            if isFirstRequest {
-                isFirstRequest = false
-                // NIO's upgrade handler may pass raw bytes through here once it upgrades: stop
-                // before that. A refused upgrade ends its connection after the answer anyway.
-                if head.headers.contains(name: "upgrade") { stop() }
-            }
-            if let body = settings.body, !passive {
-                requestHead = head
-                arm(lastRead + body)
-            }
-        case .body:
-            break
-        case .end:
-            readingBody = false
-            requestHead = nil
-            if responsesOwed == 0 { becameIdle() }
+    /// A head was read (and counted).
+    func headRead(_ head: HTTPRequestHead) {
+        headStart = nil
+        headBytesSeen = false
+        idleSince = nil
+        if let body = timeouts?.body {
+            requestHead = head
+            arm(lastRead + body)
         }
-        context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if timedOut {
-            promise?.fail(ChannelError.ioOnClosedChannel)
-            return
-        }
-        guard !passive else { return context.write(data, promise: promise) }
-        switch unwrapOutboundIn(data) {
-        case .head(let head) where head.status.code >= 200:
-            responseStarted = true
-            if readingBody, settings.body != nil, Self.isEventStream(head) { streamingEvents = true }
-        case .head, .body:
-            break
-        case .end:
-            responseStarted = false
-            streamingEvents = false
-            if responsesOwed > 0 { responsesOwed -= 1 }
-            if responsesOwed == 0, !readingBody { becameIdle() }
-        }
-        context.write(data, promise: promise)
+    /// A request's end was read.
+    func requestRead() {
+        requestHead = nil
+        if requestsInProgress == 0 { becameIdle() }
+    }
+
+    /// A final response head is being written.
+    func responseBegan(_ head: HTTPResponseHead) {
+        responseStarted = true
+        if isRequestBeingRead, timeouts?.body != nil, Self.isEventStream(head) { streamingEvents = true }
+    }
+
+    /// A response's end is being written (and was counted).
+    func responseEnded() {
+        responseStarted = false
+        streamingEvents = false
+        if requestsInProgress == 0, !isRequestBeingRead { becameIdle() }
     }
 
     private func becameIdle() {
-        guard headStart == nil, let keepAlive = settings.keepAlive else { return }
+        guard headStart == nil, let keepAlive = timeouts?.keepAlive else { return }
         let now = NIODeadline.now()
         idleSince = now
         arm(now + keepAlive)
@@ -212,29 +126,31 @@ final class RequestTimeouts: ChannelDuplexHandler, RemovableChannelHandler, NIOS
 
     // MARK: the timer
 
-    /// Makes sure the timer fires no later than `deadline`.
+    /// Makes sure the timer fires no later than `deadline`: one comparison unless it is earlier.
+    @inline(__always)
     private func arm(_ deadline: NIODeadline) {
+        if deadline < timerDeadline { schedule(deadline) }
+    }
+
+    private func schedule(_ deadline: NIODeadline) {
         guard let context, !passive else { return }
-        if let timer {
-            guard deadline < timerDeadline else { return }
-            timer.cancel()
-        }
-        timerDeadline = deadline
+        timer?.cancel()
         timer = try? context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleCallback(at: deadline, handler: self)
+        timerDeadline = timer == nil ? .distantFuture : deadline
     }
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
         timer = nil
         timerDeadline = .distantFuture
-        guard let context, !passive, !timedOut else { return }
+        guard let context, !passive, !timedOut, let timeouts else { return }
         let now = NIODeadline.now()
-        if let start = headStart, let header = settings.header {
+        if let start = headStart, let header = timeouts.header {
             guard now >= start + header else { return arm(start + header) }
-            headTimedOut(context)
-        } else if readingBody, !streamingEvents, let body = settings.body {
+            headTimedOut(context, after: header)
+        } else if isRequestBeingRead, !streamingEvents, let body = timeouts.body {
             guard now >= lastRead + body else { return arm(lastRead + body) }
             bodyTimedOut(context, after: body)
-        } else if responsesOwed == 0, !readingBody, let since = idleSince, let keepAlive = settings.keepAlive {
+        } else if requestsInProgress == 0, !isRequestBeingRead, let since = idleSince, let keepAlive = timeouts.keepAlive {
             guard now >= since + keepAlive else { return arm(since + keepAlive) }
             logger.debug("Closing a keep-alive connection idle for \(keepAlive.secondsText) s ([dev] keep_alive_timeout)")
             context.close(promise: nil)
@@ -244,17 +160,26 @@ final class RequestTimeouts: ChannelDuplexHandler, RemovableChannelHandler, NIOS
 
     // MARK: timing out
 
-    private func headTimedOut(_ context: ChannelHandlerContext) {
+    private func headTimedOut(_ context: ChannelHandlerContext, after timeout: TimeAmount) {
         timedOut = true
-        guard headBytesSeen, responsesOwed == 0 else {
+        guard headBytesSeen, requestsInProgress == 0,
+            let first = try? context.pipeline.syncOperations.context(handlerType: QuiesceHandler.self)
+        else {
             // Nothing to answer (no request begun), or a response still owed on this connection
             // that a 408 would be taken for.
             context.close(promise: nil)
             return
         }
-        let seconds = settings.header?.secondsText ?? ""
-        logger.debug("408: a request head was not complete within \(seconds) s ([dev] header_timeout)")
-        answer408(context, "Request Timeout: the request head was not complete within \(seconds) s.\n")
+        logger.debug("408: a request head was not complete within \(timeout.secondsText) s ([dev] header_timeout)")
+        // Raw bytes from the first handler's place: NIO's decoder holds the partial head, and
+        // nothing between here and the socket needs to know about this response.
+        let text = "Request Timeout: the request head was not complete within \(timeout.secondsText) s.\n"
+        var bytes = ByteBuffer()
+        bytes.writeString("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\n")
+        bytes.writeString("content-length: \(text.utf8.count)\r\n\r\n\(text)")
+        first.writeAndFlush(NIOAny(bytes)).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
     }
 
     private func bodyTimedOut(_ context: ChannelHandlerContext, after timeout: TimeAmount) {
@@ -266,17 +191,13 @@ final class RequestTimeouts: ChannelDuplexHandler, RemovableChannelHandler, NIOS
         }
         // The body's reader (the worker) sees the error; then the connection closes.
         context.fireErrorCaught(error)
-        guard responsesOwed == 1, !responseStarted else {
+        guard requestsInProgress == 1, !responseStarted else {
             context.close(promise: nil)
             return
         }
-        answer408(context, "Request Timeout: no bytes of the request body arrived for \(error.seconds) s.\n")
-    }
-
-    /// Sends 408 with `Connection: close` and closes once it is written (Node writes the same
-    /// status line for its `headersTimeout` and `requestTimeout`).
-    private func answer408(_ context: ChannelHandlerContext, _ text: String) {
-        let body = ByteBuffer(string: text)
+        // Sends 408 with `Connection: close` and closes once it is written (Node writes the same
+        // status line for its `headersTimeout` and `requestTimeout`).
+        let body = ByteBuffer(string: "Request Timeout: no bytes of the request body arrived for \(error.seconds) s.\n")
         let headers: HTTPHeaders = [
             "connection": "close", "content-type": "text/plain; charset=utf-8", "content-length": String(body.readableBytes),
         ]
@@ -285,29 +206,6 @@ final class RequestTimeouts: ChannelDuplexHandler, RemovableChannelHandler, NIOS
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
-    }
-}
-
-extension RequestTimeouts {
-    /// First in the pipeline, before NIO's HTTP decoder: tells ``RequestTimeouts`` that bytes
-    /// arrived, which the decoder only reports once it has a whole head.
-    final class ByteWatcher: ChannelInboundHandler, RemovableChannelHandler {
-        typealias InboundIn = ByteBuffer
-        typealias InboundOut = ByteBuffer
-
-        fileprivate var timeouts: RequestTimeouts?
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            timeouts?.bytesArrived()
-            context.fireChannelRead(data)
-        }
-    }
-
-    /// Takes both handlers out of `pipeline` (the connection became a WebSocket).
-    func remove(from pipeline: ChannelPipeline.SynchronousOperations) {
-        stop()
-        pipeline.removeHandler(byteWatcher, promise: nil)
-        pipeline.removeHandler(self, promise: nil)
     }
 }
 

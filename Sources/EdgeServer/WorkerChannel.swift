@@ -71,10 +71,12 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
             }
             let connection = registry.open(channel)
             let operations = channel.pipeline.syncOperations
-            try operations.addHandler(QuiesceHandler(connection: connection))
-            let timeouts = self.timeouts.map { RequestTimeouts(settings: $0, logger: logger) }
-            if let timeouts { try operations.addHandler(timeouts.byteWatcher) }
-            let loopTimeouts = timeouts.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
+            // The connection's state and timeouts, next to NIO's codec (added below); the first
+            // handler tells it when bytes arrive.
+            let state = HTTPConnectionState(timeouts: self.timeouts, logger: logger)
+            let quiesce = QuiesceHandler(connection: connection, timeouts: self.timeouts == nil ? nil : state)
+            try operations.addHandler(quiesce)
+            let loopHandlers = NIOLoopBound((quiesce, state), eventLoop: channel.eventLoop)
 
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: WebSocketBridge.maxMessageSize,
@@ -85,7 +87,10 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
                         guard let accepted = connection.takeAcceptedWebSocket() else {
                             throw ChannelError.inappropriateOperationForState
                         }
-                        loopTimeouts?.value.remove(from: channel.pipeline.syncOperations)  // a WebSocket keeps its own liveness
+                        // A WebSocket keeps its own liveness: no more timing or HTTP state.
+                        let (quiesce, state) = loopHandlers.value
+                        quiesce.timeouts = nil
+                        channel.pipeline.syncOperations.removeHandler(state, promise: nil)
                         let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
                         // After the async channel's handler: it passes writes and writability on.
                         let sender = WebSocketSender(
@@ -102,10 +107,9 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
                     channel.eventLoop.makeCompletedFuture {
                         let operations = channel.pipeline.syncOperations
                         try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        // HTTPConnectionState, already in place, keeps the connection's state (a
+                        // refused upgrade closes after its answer: the state handler is passive).
                         let refused = connection.firstRequestHead?.headers.contains(name: "upgrade") ?? false
-                        if !refused {
-                            try operations.addHandler(HTTPConnectionStateHandler(logger: logger))
-                        }
                         let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel,
                             configuration: .init(isOutboundHalfClosureEnabled: true)
@@ -127,7 +131,7 @@ struct WorkerChannel: ServerChildChannel, HTTPChannelHandler {
             let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<UpgradeResult>.self)
             try operations.addHandler(HeadTooLargeStatus(), position: .before(upgradeHandler))
             try operations.addHandler(FirstRequestRecorder(connection: connection), position: .before(upgradeHandler))
-            if let timeouts { try operations.addHandler(timeouts, position: .before(upgradeHandler)) }
+            try operations.addHandler(state, position: .before(upgradeHandler))
             return Value(upgradeResult: upgradeResult, connection: connection)
         }
     }

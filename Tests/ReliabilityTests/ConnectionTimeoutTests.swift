@@ -97,6 +97,20 @@ import Testing
         }
     }
 
+    @Test("an event stream answering a request whose body stalls is not cut by body_timeout")
+    func eventStreamBodiesAreNotTimed() async throws {
+        try await withTimeoutWorker(ConnectionLimits(headerTimeout: nil, bodyTimeout: .seconds(1), keepAliveTimeout: nil)) { port, _ in
+            let probe = try await WireProbe.connect(port: port)
+            // The worker answers at once without reading the body, which never comes.
+            try await probe.send("POST /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nContent-Length: 100\r\n\r\n0123456789")
+            try await waitUntil { String(decoding: probe.received, as: UTF8.self).contains("data: 1") }
+            try await waitUntil(timeout: .seconds(20)) { String(decoding: probe.received, as: UTF8.self).contains("data: 4") }
+            #expect(!probe.isClosed)
+            #expect(String(decoding: probe.received, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
+            probe.close()
+        }
+    }
+
     // MARK: keep_alive_timeout
 
     @Test("an idle keep-alive connection is closed without a response; one in use, or waiting for a slow answer, is not")
@@ -135,6 +149,40 @@ import Testing
             try await waitUntil(timeout: .seconds(20)) { String(decoding: probe.received, as: UTF8.self).contains("data: 4") }
             #expect(!probe.isClosed)
             probe.close()
+        }
+    }
+}
+
+// MARK: shutdown
+
+/// What the connection state handler does when the server shuts down (HummingbirdCore's, which
+/// `HTTPConnectionState` copies): an idle keep-alive connection closes at once, one with a request
+/// in flight right after its answer, both long before the grace period ends.
+@Suite struct ShutdownConnectionTests {
+    @Test("at shutdown an idle keep-alive connection is closed, and one waiting for an answer is closed after the answer")
+    func shutdownClosesKeepAlives() async throws {
+        // Timeouts off, so that only shutdown closes these connections.
+        let limits = ConnectionLimits(headerTimeout: nil, bodyTimeout: nil, keepAliveTimeout: nil)
+        let config = WranglerConfig(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("wrangler-like.toml"),
+            name: "timeouts", dev: DevConfig(connections: limits))
+        let module = WorkerModule(TimeoutWorker(outcomes: BodyOutcomes()), durableObjects: [])
+        try await Emulator.test(.live, config: config, module: module, logger: quietLogger) { client in
+            let port = try #require(client.server?.port)
+            let idle = try await WireProbe.connect(port: port)
+            try await idle.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await idle.waitForResponse().status == 200)
+            let busy = try await WireProbe.connect(port: port)
+            try await busy.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(200))  // the request reaches the worker
+
+            // A grace period far longer than the waits below: closing by the end of it would not pass.
+            let shutdown = Task { await client.emulator.shutdown(gracePeriod: .seconds(120)) }
+            try await waitUntil(timeout: .seconds(20)) { idle.isClosed }
+            #expect(idle.responses.count == 1)
+            try await waitUntil(timeout: .seconds(20)) { busy.isClosed }
+            #expect(busy.responses.map(\.status) == [200])
+            await shutdown.value
         }
     }
 }
