@@ -101,6 +101,30 @@ import Testing
         }
     }
 
+    /// The same for a customer's tracker stream: cut during its replay, it alone goes.
+    @Test func aTrackerCutDuringItsGreetingIsTheOnlyOneToGo() async throws {
+        let plan = FaultPlan(seed: 1, [.dropStream: .at([1])])  // the tracker's first of two events
+        try await withCounterFire(.live, faults: plan) { client in
+            var board = KitchenBoard()
+            let witness = try await client.webSocket(kdsPath)
+            let created = try await client.createOrder("Tracked")
+            #expect(try await client.changeStatus(created.order.id, to: "preparing").status == .ok)
+            try await readKitchen(witness, into: &board) { $0.applied.count == 2 }
+            var received: [String] = []
+            do {
+                for try await event in try await client.events("/v1/track/\(created.tracker_token)/stream?after=0") {
+                    received.append(event.data)
+                }
+                Issue.record("the stream ended cleanly after \(received)")
+            } catch {}
+            #expect(received.isEmpty)
+            #expect(plan.injected == [.dropStream: 1])
+            let next = try await client.createOrder("Next").order
+            try await readKitchen(witness, into: &board) { $0.tickets[next.id] != nil }
+            #expect(try client.inspect("ORDER_HUB", .name("demo")).first?.constructions == 1, "the hub was reset")
+        }
+    }
+
     /// Production says never to retry an overloaded object: the notice gives up at once and the
     /// next write carries its event.
     @Test func anOverloadedHubsNoticeIsCarriedByTheNextWrite() async throws {
