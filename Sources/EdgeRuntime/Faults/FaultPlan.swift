@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Synchronization
 
@@ -35,7 +36,7 @@ public final class FaultPlan: Sendable {
         var rules: [FaultKind: FaultSchedule]
         var counts: [FaultKind: Int] = [:]
         var injected: [FaultKind: Int] = [:]
-        var history: [InjectedFault] = []
+        var history: Deque<InjectedFault> = []
         var observers: [@Sendable (InjectedFault) -> Void] = []
     }
 
@@ -71,7 +72,7 @@ public final class FaultPlan: Sendable {
     public var injected: [FaultKind: Int] { state.withLock { $0.injected } }
 
     /// The faults injected so far, in order (the last ``historyLimit``).
-    public var history: [InjectedFault] { state.withLock { $0.history } }
+    public var history: [InjectedFault] { state.withLock { Array($0.history) } }
 
     /// Replaces the rules (and the seed, if given); counts start again from zero, so the new
     /// plan replays as a fresh one with that seed would.
@@ -140,7 +141,7 @@ public final class FaultPlan: Sendable {
         let observers = state.withLock { state in
             state.injected[roll.kind, default: 0] += 1
             state.history.append(fault)
-            if state.history.count > Self.historyLimit { state.history.removeFirst(state.history.count - Self.historyLimit) }
+            if state.history.count > Self.historyLimit { state.history.removeFirst() }
             return state.observers
         }
         observers.forEach { $0(fault) }
