@@ -91,8 +91,11 @@ extension ActorContainer {
         case .success(let value):
             if let misuse = event.recorded {
                 outcome.resolve(.failure(errors == .original ? misuse : DurableObjectError.crossingStub(misuse)))
-            } else {
-                outcome.resolve(.success(value))
+                Self.discard(value, reason: misuse.message)
+            } else if !outcome.resolve(.success(value)) {
+                // The event already failed (a reset): its caller has the error, and the response
+                // the stale instance went on to return reaches nobody.
+                Self.discard(value, reason: "The call failed before its response was returned.")
             }
         case .failure(let failure as HandlerFailure):
             outcome.resolve(.failure(errors == .original ? failure.error : DurableObjectError.crossingStub(failure.error)))
@@ -185,6 +188,15 @@ extension ActorContainer {
         } catch {
             return .failure(HandlerFailure(error: error))
         }
+    }
+
+    /// Lets go of a result its caller never receives. A response's body is cancelled and its
+    /// WebSocket aborted, as when the connection that carried it drops: otherwise a stream the
+    /// object still writes to (and whose cancel handler holds the object) lives on unread.
+    static func discard(_ value: some Sendable, reason: String) {
+        guard let response = value as? Response else { return }
+        response.webSocket?.abort()
+        response.body.cancel(reason: reason)
     }
 
     // MARK: Responses that keep the object alive

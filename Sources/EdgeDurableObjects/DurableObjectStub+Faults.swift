@@ -29,11 +29,8 @@ extension DurableObjectStub {
             throw DurableObjectError.networkLost
         }
         let result = try await container.dispatch(body)
-        if let response = result as? Response {
-            // The answer is lost with the connection: whatever it held open goes too.
-            response.webSocket?.abort()
-            response.body.cancel(reason: "Network connection lost.")
-        }
+        // The answer is lost with the connection: whatever it held open goes too.
+        ActorContainer.discard(result, reason: DurableObjectError.networkLost.message)
         faults.record(roll, "\(label): \(DurableObjectError.networkLost.message) (after the object handled the call)")
         throw DurableObjectError.networkLost
     }
