@@ -34,7 +34,11 @@ import Testing
             #expect(snapshot.event == "snapshot")
             try streamBoard.apply(json: snapshot.data)
             #expect(try await client.execute(.get, "/v1/health").status == .ok)
-            let baselineSockets = OpenFiles.sockets(onPort: port)
+            let baselineEntries = try OpenFiles.socketEntries(onPort: port)
+            // The listening socket and both ends of the WebSocket's and the stream's connections.
+            #expect(baselineEntries.filter { $0.hasSuffix(" listen") }.count == 1, "\(baselineEntries)")
+            #expect(baselineEntries.filter { $0.hasSuffix(" connected") }.count >= 4, "\(baselineEntries)")
+            let baselineSockets = baselineEntries.count
             let baselineFiles = OpenFiles.count
 
             let halfHeads = try await WireProbe.open(2_000, port: port) { probe in
@@ -81,7 +85,12 @@ import Testing
             print("StuckConnectionTests: \(probes.count) connections closed by the server, the last \(latest) after it opened; \(answeredUnderLoad) health checks answered meanwhile; files open: \(baselineFiles) before, \(peakFiles) at the peak")
 
             // Every socket of those connections is released, on both ends.
-            try await waitUntil(timeout: .seconds(60)) { OpenFiles.sockets(onPort: port) <= baselineSockets }
+            do {
+                try await waitUntil(timeout: .seconds(60)) { ((try? OpenFiles.sockets(onPort: port)) ?? .max) <= baselineSockets }
+            } catch {
+                throw TestFailure(
+                    "sockets on port \(port) not back to the \(baselineSockets) before the probes (\(baselineEntries)) within 60 s: \((try? OpenFiles.socketEntries(onPort: port)) ?? ["/proc unreadable"])")
+            }
 
             // The WebSocket and the event stream, idle all along, are open and get the next event.
             let order = try await client.createOrder()

@@ -137,29 +137,45 @@ enum OpenFiles {
     /// How many of this process's file descriptors are TCP sockets with `port` at one end: the
     /// server's listening socket and both ends of every connection to it. Other tests running
     /// in the same process do not change it, as they change ``count``.
-    static func sockets(onPort port: Int) -> Int {
-        let directory = "/proc/self/fd"
-        var inodes = Set<Substring>()
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(entry)"),
-                target.hasPrefix("socket:[")
-            else { continue }
-            inodes.insert(target.dropFirst(8).dropLast())
-        }
-        var count = 0
-        for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
-            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-            for line in text.split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: " ")
-                guard fields.count > 9, inodes.contains(fields[9]) else { continue }
-                if Self.port(fields[1]) == port || Self.port(fields[2]) == port { count += 1 }
-            }
-        }
-        return count
+    static func sockets(onPort port: Int) throws -> Int {
+        try socketEntries(onPort: port).count
     }
 
-    private static func port(_ address: Substring) -> Int? {
-        address.split(separator: ":").last.flatMap { Int($0, radix: 16) }
+    /// This process's TCP sockets with `port` at either end, as `local->remote listen|connected`.
+    /// Each descriptor is asked for its own addresses (getsockname, getpeername): a read of
+    /// /proc/net/tcp, which lists the whole namespace, skips entries while other tests open
+    /// and close thousands of sockets, and once missed every socket of this test's server.
+    static func socketEntries(onPort port: Int) throws -> [String] {
+        var entries: [String] = []
+        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            guard let fd = Int32(entry), let local = Self.port(of: fd, peer: false) else { continue }
+            let remote = Self.port(of: fd, peer: true)
+            guard local == port || remote == port else { continue }
+            var listening: Int32 = 0
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            let isListening = getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0 && listening != 0
+            entries.append("\(local)->\(remote.map(String.init) ?? "none") \(isListening ? "listen" : "connected")")
+        }
+        return entries.sorted()
+    }
+
+    /// The port of a TCP socket's own (or its peer's) address; `nil` for anything else.
+    private static func port(of fd: Int32, peer: Bool) -> Int? {
+        var storage = sockaddr_storage()
+        var size = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                peer ? getpeername(fd, address, &size) : getsockname(fd, address, &size)
+            }
+        }
+        guard result == 0 else { return nil }
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) } }
+        case AF_INET6:
+            return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) } }
+        default:
+            return nil
+        }
     }
 }
