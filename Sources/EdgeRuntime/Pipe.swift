@@ -110,10 +110,12 @@ final class Pipe: Sendable {
         wake?()
     }
 
+    /// Runs `handler` when the reader cancels (at once if it has). A stream already read to its
+    /// end or failure cannot be cancelled any more: the handler is not kept.
     func onCancel(_ handler: @escaping @Sendable (String) -> Void) {
         let reason: String? = state.withLock { state in
             if let reason = state.canceledReason { return reason }
-            state.cancelHandlers.append(handler)
+            if !state.terminated { state.cancelHandlers.append(handler) }
             return nil
         }
         if let reason { handler(reason) }
@@ -204,9 +206,13 @@ final class Pipe: Sendable {
         termination.forEach { $0() }
     }
 
+    /// The stream is over for its reader: the termination handlers to run. The cancel handlers
+    /// go too, as nothing can cancel the stream now: one that holds its object (a subscriber
+    /// list's clean-up, say) would otherwise keep the object and the stream alive together.
     private static func takeTermination(_ state: inout State) -> [@Sendable () -> Void] {
         guard !state.terminated else { return [] }
         state.terminated = true
+        state.cancelHandlers = []
         let handlers = state.terminationHandlers
         state.terminationHandlers = []
         return handlers

@@ -56,6 +56,32 @@ import Testing
         }
     }
 
+    /// Read to its end (or its failure), a stream can no longer be cancelled, so it lets go of
+    /// its cancel handlers: one that holds an object which holds the stream (a hub's subscriber
+    /// list) no longer keeps both alive once the stream is over.
+    @Test func aStreamReadToItsEndLetsGoOfItsCancelHandlers() async throws {
+        final class Owner: Sendable {}
+        for fails in [false, true] {
+            let stream = TransformStream()
+            weak var released: Owner?
+            do {
+                let owner = Owner()
+                released = owner
+                stream.writable.onCancel { _ in _ = owner }
+            }
+            #expect(released != nil)
+            try await stream.writable.write("last")
+            if fails { stream.writable.abort(StreamError.canceled("gone")) } else { stream.writable.close() }
+            _ = try? await stream.readable.collect(upTo: 100)
+            #expect(released == nil, "failed: \(fails)")
+            // Asked after the end, a handler is not kept either (nor run: nothing was cancelled).
+            let late = ManagedFlag()
+            stream.writable.onCancel { _ in late.set() }
+            stream.readable.cancel(reason: "after the end")
+            #expect(!late.isSet)
+        }
+    }
+
     @Test func collectStopsAtTheLimit() async throws {
         let stream = TransformStream()
         Task {
