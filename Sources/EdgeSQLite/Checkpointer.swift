@@ -103,8 +103,9 @@ final class Checkpointer: Sendable {
         var db: OpaquePointer?
         defer { sqlite_nio_sqlite3_close_v2(db) }
         guard sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db else { return }
-        // A connection finds the log when it first reads the database; until then (SQLite
-        // 3.40) a checkpoint does nothing.
+        // A connection finds the log when it first reads the database; until then a checkpoint
+        // did nothing under Debian's SQLite 3.40, which Edge linked before. The read costs
+        // nothing and keeps the checkpoint independent of that detail.
         sqlite_nio_sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nil, nil, nil)
         var copied: Int32 = 0
         if sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied) == SQLITE_OK, copied > 0 {
